@@ -1,0 +1,52 @@
+// One-line constructors for what the webhook answers, in the spirit of controller-runtime's
+// Allowed/Denied/Patched. The HTTP layer only serialises these.
+import type { Operation as PatchOperation } from 'fast-json-patch';
+import type { AdmissionApiVersion } from './review.js';
+
+export interface Status {
+  code: number;
+  reason: string;
+  message: string;
+}
+
+export interface AdmissionResponse {
+  uid: string;
+  allowed: boolean;
+  patchType?: 'JSONPatch';
+  /** base64 of the JSON array of RFC 6902 operations. */
+  patch?: string;
+  status?: Status;
+  warnings?: string[];
+  auditAnnotations?: Record<string, string>;
+}
+
+export interface AdmissionReviewResponse {
+  apiVersion: AdmissionApiVersion;
+  kind: 'AdmissionReview';
+  response: AdmissionResponse;
+}
+
+function withWarnings(response: AdmissionResponse, warnings: readonly string[]): AdmissionResponse {
+  if (warnings.length > 0) response.warnings = [...warnings];
+  return response;
+}
+
+export function allowed(uid: string, warnings: readonly string[] = []): AdmissionResponse {
+  return withWarnings({ uid, allowed: true }, warnings);
+}
+
+export function patched(uid: string, ops: readonly PatchOperation[], warnings: readonly string[] = []): AdmissionResponse {
+  if (ops.length === 0) return allowed(uid, warnings);
+  const patch = Buffer.from(JSON.stringify(ops)).toString('base64');
+  return withWarnings({ uid, allowed: true, patchType: 'JSONPatch', patch }, warnings);
+}
+
+/** A refusal the user must act on. 403 for policy, 422 for a runtime_config that cannot be injected. */
+export function denied(uid: string, code: 403 | 422, message: string, warnings: readonly string[] = []): AdmissionResponse {
+  const reason = code === 403 ? 'Forbidden' : 'Invalid';
+  return withWarnings({ uid, allowed: false, status: { code, reason, message } }, warnings);
+}
+
+export function review(apiVersion: AdmissionApiVersion, response: AdmissionResponse): AdmissionReviewResponse {
+  return { apiVersion, kind: 'AdmissionReview', response };
+}

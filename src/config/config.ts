@@ -1,0 +1,90 @@
+// The one typed configuration every part of the injector reads. load.ts turns YAML, environment
+// variables and flags into this; nothing else parses configuration.
+
+export type Action = 'enforce' | 'warn';
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
+export type Placement = 'coordinator' | 'all';
+
+/** Resource name -> quantity string, as in a Container's resources.requests/limits. */
+export type ResourceList = Record<string, string>;
+
+export interface Resources {
+  requests: ResourceList;
+  limits: ResourceList;
+}
+
+export interface Config {
+  pipeline: {
+    /** The seed Helm value: false makes every pipeline that declares init_containers fail to start. */
+    allowInitContainers: boolean;
+    /** Pod annotation that carries the pipeline's runtime_config JSON; its presence selects a pod. */
+    runtimeConfigAnnotation: string;
+    /** Pod label carrying the pipeline id; the pod name pipeline-<uuid>-N is the fallback. */
+    idLabel: string;
+    /** Port of the pipeline's HTTP API inside the pod (sidecars reach it on 127.0.0.1). */
+    port: number;
+  };
+  sidecars: {
+    defaultResources: Resources;
+    /** coordinator: only pod 0 of a multi-host pipeline gets sidecars; all: every host pod. */
+    placement: Placement;
+    /** Add the FELDERA_PIPELINE_* discovery variables to each sidecar. */
+    injectEnv: boolean;
+  };
+  policy: {
+    allowedImages: { patterns: string[]; action: Action };
+    maxSidecars: { max: number | null; action: Action };
+    resourceCaps: { requests: ResourceList; limits: ResourceList; action: Action };
+    podSecurity: { level: PodSecurityLevel; action: Action };
+  };
+  server: {
+    host: string;
+    port: number;
+    metricsHost: string;
+    metricsPort: number;
+    /** Largest AdmissionReview body accepted; larger ones get 413. */
+    bodyLimitBytes: number;
+    /** On SIGTERM: seconds to keep serving (readiness false) before closing. */
+    drainSeconds: number;
+  };
+  tls: {
+    certFile: string;
+    keyFile: string;
+    /** When set, callers must present a certificate signed by this CA (mTLS). */
+    clientCAFile: string | null;
+  };
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+}
+
+export const DEFAULT_CONFIG: Config = {
+  pipeline: {
+    allowInitContainers: true,
+    runtimeConfigAnnotation: 'feldera.com/runtime-config',
+    idLabel: 'feldera.com/pipeline-id',
+    port: 8080,
+  },
+  sidecars: {
+    defaultResources: {
+      requests: { cpu: '250m', memory: '256Mi' },
+      limits: { cpu: '500m', memory: '512Mi' },
+    },
+    placement: 'coordinator',
+    injectEnv: true,
+  },
+  policy: {
+    allowedImages: { patterns: [], action: 'enforce' },
+    maxSidecars: { max: null, action: 'enforce' },
+    resourceCaps: { requests: {}, limits: {}, action: 'enforce' },
+    podSecurity: { level: 'baseline', action: 'enforce' },
+  },
+  server: {
+    host: '0.0.0.0',
+    port: 8443,
+    metricsHost: '0.0.0.0',
+    metricsPort: 9090,
+    bodyLimitBytes: 7 * 1024 * 1024,
+    drainSeconds: 5,
+  },
+  tls: { certFile: 'certs/tls.crt', keyFile: 'certs/tls.key', clientCAFile: null },
+  log: { level: 'info' },
+};

@@ -1,0 +1,40 @@
+// Every error the injector can report, in one place, each with a stable code. Errors are values:
+// functions return them, callers decide whether they become an HTTP 4xx, a denial or an exit code.
+
+export interface InjectorError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type ErrorCode =
+  // The HTTP request is not a usable AdmissionReview (answered with 4xx, never a denial).
+  | 'REVIEW_NOT_OBJECT'
+  | 'REVIEW_BAD_KIND'
+  | 'REVIEW_BAD_API_VERSION'
+  | 'REVIEW_NO_REQUEST'
+  | 'REVIEW_NO_UID'
+  | 'REVIEW_NO_OBJECT'
+  // The pipeline's runtime_config or its init_containers are wrong (a denial).
+  | 'RUNTIME_CONFIG_INVALID'
+  | 'CONTAINER_INVALID'
+  | 'CONTAINER_COLLISION'
+  // Platform policy (a denial when enforced, a warning otherwise).
+  | 'INIT_CONTAINERS_DISALLOWED'
+  | 'POLICY_VIOLATION'
+  // Configuration and files (exit codes / logs).
+  | 'CONFIG_INVALID'
+  | 'INPUT_INVALID';
+
+export function injectorError(code: ErrorCode, message: string): InjectorError {
+  return { code, message };
+}
+
+export type Result<T, E = InjectorError> = { ok: true; value: T } | { ok: false; error: E };
+
+export function ok<T>(value: T): { ok: true; value: T } {
+  return { ok: true, value };
+}
+
+export function fail<E>(error: E): { ok: false; error: E } {
+  return { ok: false, error };
+}
