@@ -23,7 +23,20 @@ export type ErrorCode =
   | 'POLICY_VIOLATION'
   // Configuration and files (exit codes / logs).
   | 'CONFIG_INVALID'
-  | 'INPUT_INVALID';
+  | 'INPUT_INVALID'
+  // The HTTP layer: a request that never became an AdmissionReview (4xx), or our own failure (500).
+  | 'REQUEST_NOT_JSON'
+  | 'REQUEST_BAD_CONTENT_TYPE'
+  | 'REQUEST_TOO_LARGE'
+  | 'REQUEST_INVALID'
+  | 'ROUTE_NOT_FOUND'
+  | 'INTERNAL_ERROR'
+  // Serving: TLS material and sockets (logged; fatal only at start-up).
+  | 'TLS_MATERIAL_INVALID'
+  | 'SERVER_LISTEN_FAILED'
+  // Dev certificates (the `certs` command and `serve --dev`).
+  | 'CERT_REQUEST_INVALID'
+  | 'CERT_WRITE_FAILED';
 
 export function injectorError(code: ErrorCode, message: string): InjectorError {
   return { code, message };

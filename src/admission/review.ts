@@ -107,3 +107,20 @@ export function parseReview(body: unknown): Result<AdmissionReview, InjectorErro
   if (typeof request.namespace === 'string') parsed.namespace = request.namespace;
   return ok({ apiVersion, request: parsed });
 }
+
+/** The review kube-apiserver would send for creating this pod; used offline and by tests. */
+export function reviewForPod(pod: JsonObject, namespace: string, name: string, dryRun = true): AdmissionReview {
+  return {
+    apiVersion: ADMISSION_V1,
+    request: {
+      uid: 'offline',
+      kind: { group: '', version: 'v1', kind: 'Pod' },
+      resource: { group: '', version: 'v1', resource: 'pods' },
+      name,
+      namespace,
+      operation: 'CREATE',
+      object: pod,
+      dryRun,
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// Offline injection, like `istioctl kube-inject`: the same decide() the server runs, applied to a
+// Pod, a workload's pod template, or an AdmissionReview read from a file. Pure: main.ts reads and
+// prints.
+import type { Operation as PatchOperation } from 'fast-json-patch';
+import type { Config } from '../config/config.js';
+import { parseReview, reviewForPod } from '../admission/review.js';
+import type { AdmissionReviewResponse } from '../admission/response.js';
+import { decide, type Decision } from '../decide.js';
+import { fail, injectorError, ok, type Result } from '../errors.js';
+import { isObject, type Json, type JsonObject } from '../json.js';
+import { computePatch } from '../patch.js';
+
+export interface OfflineResult {
+  /** The document after injection (unchanged when nothing applied). */
+  output: Json;
+  /** RFC 6902 ops against the document as read. */
+  ops: PatchOperation[];
+  /** The AdmissionReview the webhook would answer (for AdmissionReview input, the real one). */
+  review: AdmissionReviewResponse | null;
+  warnings: string[];
+  /** Why nothing was injected, when nothing was. */
+  note: string | null;
+}
+
+const TEMPLATE_KINDS = new Set(['StatefulSet', 'Deployment', 'ReplicaSet', 'DaemonSet', 'Job']);
+
+
+function denial(decision: Decision): Result<never> {
+  const message = decision.review.response.status?.message ?? decision.reason;
+  return fail(injectorError('POLICY_VIOLATION', `denied: ${message}`));
+}
+
+function result(decision: Decision, output: Json, ops: PatchOperation[]): OfflineResult {
+  return {
+    output,
+    ops,
+    review: decision.review,
+    warnings: decision.review.response.warnings ?? [],
+    note: decision.outcome === 'skipped' ? decision.reason : null,
+  };
+}
+
+/** The pod template of a workload and where it sits, or null when the document has none. */
+function templateOf(doc: JsonObject): { template: JsonObject; holder: JsonObject } | null {
+  const kind = doc.kind;
+  let spec = isObject(doc.spec) ? doc.spec : null;
+  if (kind === 'CronJob' && spec !== null) {
+    const jobTemplate = isObject(spec.jobTemplate) ? spec.jobTemplate : null;
+    spec = jobTemplate !== null && isObject(jobTemplate.spec) ? jobTemplate.spec : null;
+  } else if (typeof kind !== 'string' || !TEMPLATE_KINDS.has(kind)) {
+    return null;
+  }
+  if (spec === null || !isObject(spec.template)) return null;
+  return { template: spec.template, holder: spec };
+}
+
+export function injectDocument(doc: Json, config: Config): Result<OfflineResult> {
+  if (!isObject(doc)) return fail(injectorError('INPUT_INVALID', 'each document must be a Kubernetes object (a map)'));
+  const metadata = isObject(doc.metadata) ? doc.metadata : {};
+  const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : 'default';
+  const name = typeof metadata.name === 'string' ? metadata.name : '';
+
+  if (doc.kind === 'AdmissionReview') {
+    const parsed = parseReview(doc);
+    if (!parsed.ok) return fail(injectorError('INPUT_INVALID', parsed.error.message));
+    const decision = decide(parsed.value, config);
+    if (!decision.review.response.allowed) return denial(decision);
+    return ok(result(decision, decision.mutated, decision.ops));
+  }
+  if (doc.kind === 'Pod') {
+    const decision = decide(reviewForPod(doc, namespace, name), config);
+    if (!decision.review.response.allowed) return denial(decision);
+    return ok(result(decision, decision.mutated ?? doc, decision.ops));
+  }
+  const found = templateOf(doc);
+  if (found === null) {
+    return ok({ output: doc, ops: [], review: null, warnings: [], note: `kind ${String(doc.kind)} has no pod template; left as it is` });
+  }
+  // A StatefulSet's pod 0 is the pipeline's coordinator: render that one.
+  const podName = doc.kind === 'StatefulSet' && name !== '' ? `${name}-0` : name;
+  const pod: JsonObject = { apiVersion: 'v1', kind: 'Pod', metadata: { ...(isObject(found.template.metadata) ? found.template.metadata : {}), name: podName, namespace }, spec: found.template.spec ?? {} };
+  const decision = decide(reviewForPod(pod, namespace, podName), config);
+  if (!decision.review.response.allowed) return denial(decision);
+  if (decision.mutated === null || decision.ops.length === 0) return ok(result(decision, doc, []));
+  const mutatedPod = decision.mutated;
+  const output = structuredClone(doc);
+  const target = templateOf(output);
+  if (target !== null) {
+    const podMeta = isObject(mutatedPod.metadata) ? { ...mutatedPod.metadata } : {};
+    const originalMeta = isObject(found.template.metadata) ? found.template.metadata : {};
+    // name/namespace were only lent to the pod for selection; keep the template's own metadata keys.
+    if (!('name' in originalMeta)) delete podMeta.name;
+    if (!('namespace' in originalMeta)) delete podMeta.namespace;
+    target.holder.template = { ...target.template, metadata: podMeta, spec: mutatedPod.spec ?? {} };
+  }
+  return ok(result(decision, output, computePatch(doc, output)));
+}

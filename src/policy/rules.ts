@@ -1,0 +1,70 @@
+// The platform team's rules over the sidecars about to be injected. Each rule is enforced (the
+// pod is denied) or only warned (AdmissionResponse warnings), as configured.
+import type { Action, Config } from '../config/config.js';
+import { isObject, type JsonObject } from '../json.js';
+import { compareQuantities, parseQuantity } from './quantity.js';
+import { imageAllowed } from './images.js';
+import { podSecurityViolations } from './pod-security.js';
+
+export interface Verdict {
+  deny: string[];
+  warn: string[];
+}
+
+function record(verdict: Verdict, action: Action, messages: readonly string[]): void {
+  (action === 'enforce' ? verdict.deny : verdict.warn).push(...messages);
+}
+
+function capViolations(sidecar: JsonObject, at: string, kind: 'requests' | 'limits', caps: Record<string, string>): string[] {
+  const resources = isObject(sidecar.resources) ? sidecar.resources : {};
+  const list = isObject(resources[kind]) ? resources[kind] : {};
+  const out: string[] = [];
+  for (const [name, cap] of Object.entries(caps)) {
+    const value = list[name];
+    const capQ = parseQuantity(cap);
+    if (capQ === null) continue; // config validation already refused it
+    if (value === undefined) {
+      out.push(`${at}.resources.${kind}.${name}: must be set, at most ${cap} (policy.resourceCaps.${kind}.${name})`);
+      continue;
+    }
+    const valueQ = parseQuantity(value);
+    if (valueQ !== null && compareQuantities(valueQ, capQ) > 0) {
+      out.push(`${at}.resources.${kind}.${name}: ${JSON.stringify(value)} is above the platform cap ${cap} (policy.resourceCaps.${kind}.${name})`);
+    }
+  }
+  return out;
+}
+
+/** sidecars: the rendered sidecars (resources filled), sidecars[i] from init_containers[i]. */
+export function evaluatePolicy(sidecars: readonly JsonObject[], pod: JsonObject, config: Config): Verdict {
+  const { allowedImages, maxSidecars, resourceCaps, podSecurity } = config.policy;
+  const verdict: Verdict = { deny: [], warn: [] };
+  if (maxSidecars.max !== null && sidecars.length > maxSidecars.max) {
+    record(verdict, maxSidecars.action, [
+      `init_containers: ${sidecars.length} sidecars declared, the platform allows at most ${maxSidecars.max} (policy.maxSidecars)`,
+    ]);
+  }
+  const spec = isObject(pod.spec) ? pod.spec : {};
+  const podSecurityContext = isObject(spec.securityContext) ? spec.securityContext : {};
+  sidecars.forEach((sidecar, index) => {
+    const at = `init_containers[${index}]`;
+    const image = String(sidecar.image);
+    if (allowedImages.patterns.length > 0 && !imageAllowed(image, allowedImages.patterns)) {
+      record(verdict, allowedImages.action, [
+        `${at}.image: "${image}" is not allowed by policy.allowedImages (allowed: ${allowedImages.patterns.join(', ')})`,
+      ]);
+    }
+    record(verdict, resourceCaps.action, [
+      ...capViolations(sidecar, at, 'requests', resourceCaps.requests),
+      ...capViolations(sidecar, at, 'limits', resourceCaps.limits),
+    ]);
+    record(
+      verdict,
+      podSecurity.action,
+      podSecurityViolations(sidecar, podSecurityContext, podSecurity.level, at).map(
+        (v) => `${v} (Pod Security "${podSecurity.level}", policy.podSecurity)`,
+      ),
+    );
+  });
+  return verdict;
+}
