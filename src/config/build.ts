@@ -27,6 +27,7 @@ const ENUMS: Record<string, readonly string[]> = {
   'policy.podSecurity.action': ['enforce', 'warn'],
   'policy.podSecurity.level': ['privileged', 'baseline', 'restricted'],
   'sidecars.placement': ['coordinator', 'all'],
+  'certificates.mode': ['files', 'selfManaged'],
   'log.level': ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
 };
 const PORTS = ['server.port', 'server.metricsPort', 'pipeline.port'];

@@ -53,6 +53,25 @@ export interface Config {
     /** When set, callers must present a certificate signed by this CA (mTLS). */
     clientCAFile: string | null;
   };
+  /**
+   * Where the serving certificate comes from. files: tls.certFile/keyFile as mounted (cert-manager
+   * or any other tool writes them). selfManaged: the webhook keeps a CA and serving certificate in
+   * a Secret, writes them to tls.certFile/keyFile, and keeps the MutatingWebhookConfiguration's
+   * caBundle in step, repairing it when something resets it.
+   */
+  certificates: {
+    mode: 'files' | 'selfManaged';
+    /** Namespace of the Secret; empty means the pod's own (POD_NAMESPACE env, then the service-account namespace file). */
+    namespace: string;
+    secretName: string;
+    webhookConfigurationName: string;
+    serviceName: string;
+    validityDays: number;
+    /** Renew the serving certificate when less than this many days remain. */
+    renewBeforeDays: number;
+    /** How often to check the Secret, the caBundle and the expiry. */
+    checkIntervalSeconds: number;
+  };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }
 
@@ -86,5 +105,15 @@ export const DEFAULT_CONFIG: Config = {
     drainSeconds: 5,
   },
   tls: { certFile: 'certs/tls.crt', keyFile: 'certs/tls.key', clientCAFile: null },
+  certificates: {
+    mode: 'files',
+    namespace: '',
+    secretName: 'feldera-sidecar-injector-tls',
+    webhookConfigurationName: 'feldera-sidecar-injector',
+    serviceName: 'feldera-sidecar-injector',
+    validityDays: 365,
+    renewBeforeDays: 30,
+    checkIntervalSeconds: 30,
+  },
   log: { level: 'info' },
 };
