@@ -47,7 +47,9 @@ for (const name of cases) {
     const config = loadConfig({ file: existsSync(configFile) ? configFile : undefined });
     if (!config.ok) throw new Error(config.error.message);
     const review = toReview(readJson(join(dir, 'input.json')));
+    const before = JSON.stringify(review.request.object);
     const decision = decide(review, config.value);
+    t.equal(JSON.stringify(review.request.object), before, 'the received object is not modified');
     const { patch, ...response } = decision.review.response;
     const actualResponse = { outcome: decision.outcome, ...response } as unknown as Json;
 

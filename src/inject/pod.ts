@@ -8,7 +8,7 @@ import { claimedNames, renderStatus } from './status.js';
 import { sameSpec } from './same-spec.js';
 
 export interface Injection {
-  /** A mutated deep copy of the pod (the received object is untouched). */
+  /** The pod with the sidecars; shares unchanged parts with the received object, which is untouched. */
   pod: JsonObject;
   added: string[];
   adopted: string[];
@@ -68,15 +68,15 @@ export function injectSidecars(received: JsonObject, sidecars: readonly JsonObje
   if (toAdd.length === 0 && annotations[STATUS_ANNOTATION] === status) {
     return { ok: true, injection: { pod: received, added, adopted, warnings } };
   }
-  // structuredClone keeps every field we do not model (unknown fields must survive).
-  const pod = structuredClone(received);
-  const metadata = isObject(pod.metadata) ? pod.metadata : (pod.metadata = {});
-  const podAnnotations = isObject(metadata.annotations) ? metadata.annotations : (metadata.annotations = {});
-  podAnnotations[STATUS_ANNOTATION] = status;
+  // Copy only the path we change; every other field, known or not, is the received one.
+  const metadata = isObject(received.metadata) ? received.metadata : {};
+  const spec = isObject(received.spec) ? received.spec : {};
+  const pod: JsonObject = {
+    ...received,
+    metadata: { ...metadata, annotations: { ...(isObject(metadata.annotations) ? metadata.annotations : {}), [STATUS_ANNOTATION]: status } },
+  };
   if (toAdd.length > 0) {
-    const spec = isObject(pod.spec) ? pod.spec : (pod.spec = {});
-    const init = Array.isArray(spec.initContainers) ? spec.initContainers : (spec.initContainers = []);
-    init.push(...toAdd);
+    pod.spec = { ...spec, initContainers: [...(Array.isArray(spec.initContainers) ? spec.initContainers : []), ...toAdd] };
   }
   return { ok: true, injection: { pod, added, adopted, warnings } };
 }
