@@ -1,0 +1,8 @@
+// The server API main.ts uses.
+export { startServer, type HttpsApp, type ServerHandle, type ServerOptions } from './server.js';
+export { installSignalHandlers, type SignalOptions } from './signals.js';
+export { StartupError } from './startup-error.js';
+export type { DecideFunction } from './admission-handler.js';
+export type { ReadinessState } from './readiness.js';
+export type { CertificateInfo } from './tls-material.js';
+export type { ReloadResult } from './tls-reloader.js';

@@ -1,0 +1,205 @@
+// startServer(): the HTTPS admission server, its metrics port and TLS hot reload, wired together.
+// Everything here is I/O plumbing; the decision itself is decide(), called from admission-handler.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Server as HttpsServer } from 'node:https';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { decide as realDecide } from '../decide.js';
+import { injectorError } from '../errors.js';
+import { startMetricsEndpoint, type MetricsEndpoint } from '../metrics/endpoint.js';
+import { createMetrics } from '../metrics/registry.js';
+import { createAdmissionHandler, type DecideFunction } from './admission-handler.js';
+import { clientErrorHandler, installErrorHandlers } from './errors.js';
+import { Readiness, type ReadinessState } from './readiness.js';
+import { ROUTES, registerRoutes } from './routes.js';
+import { StartupError } from './startup-error.js';
+import { certificateLogFields, loadTlsMaterial, secureContextOptions, type CertificateInfo } from './tls-material.js';
+import { startTlsReloader, type ReloadResult } from './tls-reloader.js';
+
+export type HttpsApp = FastifyInstance<HttpsServer>;
+
+export interface ServerOptions {
+  logger: Logger;
+  /** Replaces decide() (tests use it to simulate a bug); defaults to the real one. */
+  decide?: DecideFunction;
+  /** Registers routes that are not part of the product (the benchmark's no-op) before listening. */
+  extraRoutes?: (app: HttpsApp) => void | Promise<void>;
+  tlsReload?: { debounceMs?: number; pollIntervalMs?: number };
+}
+
+export interface ServerHandle {
+  /** The bound HTTPS port (the real one when config.server.port is 0). */
+  readonly port: number;
+  readonly metricsPort: number;
+  isReady(): boolean;
+  readiness(): ReadinessState;
+  /** The serving certificate currently in use. */
+  certificate(): CertificateInfo;
+  /** Re-reads the TLS files now (SIGHUP); normally the folder watch does this. */
+  reloadTls(): Promise<ReloadResult>;
+  /** Readiness false, `Connection: close` on every answer, keep serving drainSeconds, then close. */
+  drain(): Promise<void>;
+  /** Stops accepting, lets in-flight requests finish, releases watches and ports. */
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, options: ServerOptions): Promise<ServerHandle> {
+  const logger = options.logger;
+  const { server: serverConfig, tls: tlsFiles } = config;
+
+  const initial = await loadTlsMaterial(tlsFiles);
+  if (!initial.ok) throw new StartupError(initial.error);
+
+  const metrics = createMetrics();
+  metrics.setServingCertificateNotAfter(initial.value.certificate.notAfter.getTime() / 1000);
+  const readiness = new Readiness();
+  const mtls = tlsFiles.clientCAFile !== null;
+
+  const app: HttpsApp = Fastify({
+    https: {
+      ...secureContextOptions(initial.value),
+      // mTLS: the client CA lives in the (reloadable) secure context; whether a client
+      // certificate is demanded is fixed for the server's lifetime.
+      requestCert: mtls,
+      rejectUnauthorized: mtls,
+    },
+    // Our own single line per admission replaces fastify's two per request.
+    logger: false,
+    bodyLimit: serverConfig.bodyLimitBytes,
+    clientErrorHandler: clientErrorHandler(logger, metrics),
+    // Requests that arrive while closing are still answered (with Connection: close): for a
+    // webhook with failurePolicy Fail, a 503 would fail someone's pod creation.
+    return503OnClosing: false,
+  });
+  // Only JSON is an AdmissionReview: without this text/plain would parse and fail later as a 400.
+  app.removeContentTypeParser('text/plain');
+
+  installErrorHandlers(app, { bodyLimitBytes: serverConfig.bodyLimitBytes, logger, metrics, routes: ROUTES });
+  registerRoutes(app, {
+    admit: createAdmissionHandler({ config, decide: options.decide ?? realDecide, logger, metrics }),
+    readiness,
+  });
+  if (options.extraRoutes !== undefined) {
+    try {
+      await options.extraRoutes(app);
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+  }
+
+  app.server.on('tlsClientError', (error: NodeJS.ErrnoException) => {
+    metrics.recordTlsHandshakeFailure();
+    // Debug only: port scanners and TCP probes fail handshakes all day; the counter shows trends.
+    logger.debug({ code: error.code, reason: error.message }, 'TLS handshake failed');
+  });
+
+  try {
+    await app.listen({ host: serverConfig.host, port: serverConfig.port });
+  } catch (error) {
+    await app.close();
+    throw listenError('HTTPS', serverConfig.host, serverConfig.port, error);
+  }
+
+  let metricsEndpoint: MetricsEndpoint;
+  try {
+    metricsEndpoint = await startMetricsEndpoint({
+      host: serverConfig.metricsHost,
+      port: serverConfig.metricsPort,
+      metrics,
+      isReady: () => readiness.ready,
+      logger,
+    });
+  } catch (error) {
+    await app.close();
+    throw listenError('metrics', serverConfig.metricsHost, serverConfig.metricsPort, error);
+  }
+
+  const reloader = startTlsReloader({
+    files: tlsFiles,
+    initial: initial.value,
+    apply: (material) => app.server.setSecureContext(secureContextOptions(material)),
+    logger,
+    metrics,
+    ...options.tlsReload,
+  });
+  readiness.tlsLoaded = true;
+
+  const port = app.server.address();
+  const handle = lifecycle({
+    port: typeof port === 'object' && port !== null ? port.port : serverConfig.port,
+    metricsPort: metricsEndpoint.port,
+    drainSeconds: serverConfig.drainSeconds,
+    readiness,
+    logger,
+    certificate: () => reloader.current().certificate,
+    reloadTls: () => reloader.reload(),
+    shutdown: async () => {
+      reloader.close();
+      await app.close();
+      await metricsEndpoint.close();
+    },
+  });
+
+  logger.info(
+    {
+      port: handle.port,
+      metricsPort: handle.metricsPort,
+      mtls,
+      bodyLimitBytes: serverConfig.bodyLimitBytes,
+      ...certificateLogFields(initial.value.certificate),
+    },
+    'serving admissions',
+  );
+  return handle;
+}
+
+interface LifecycleParts {
+  port: number;
+  metricsPort: number;
+  drainSeconds: number;
+  readiness: Readiness;
+  logger: Logger;
+  certificate: () => CertificateInfo;
+  reloadTls: () => Promise<ReloadResult>;
+  shutdown: () => Promise<void>;
+}
+
+/** drain() and close() are idempotent: signals, tests and main.ts may all call them. */
+function lifecycle(parts: LifecycleParts): ServerHandle {
+  const { readiness, logger } = parts;
+  let closing: Promise<void> | null = null;
+  let draining: Promise<void> | null = null;
+
+  const close = (): Promise<void> => {
+    // Not ready from the moment closing starts, whether or not a drain came first.
+    readiness.draining = true;
+    closing ??= parts.shutdown().then(() => logger.info('server closed'));
+    return closing;
+  };
+
+  return {
+    port: parts.port,
+    metricsPort: parts.metricsPort,
+    isReady: () => readiness.ready,
+    readiness: () => readiness.snapshot(),
+    certificate: parts.certificate,
+    reloadTls: parts.reloadTls,
+    close,
+    drain() {
+      if (draining !== null) return draining;
+      readiness.draining = true;
+      logger.info({ drainSeconds: parts.drainSeconds }, 'draining: not ready, still serving until the drain period ends');
+      // Long enough for endpoints to drop this pod and the apiserver to move to other replicas.
+      draining = new Promise<void>((resolve) => setTimeout(resolve, parts.drainSeconds * 1000)).then(close);
+      return draining;
+    },
+  };
+}
+
+function listenError(what: string, host: string, port: number, error: unknown): StartupError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new StartupError(
+    injectorError('SERVER_LISTEN_FAILED', `cannot listen for ${what} on ${host}:${port} (${reason}); is the port in use or the host address wrong?`),
+  );
+}
