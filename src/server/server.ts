@@ -18,6 +18,9 @@ import { startTlsReloader, type ReloadResult } from './tls-reloader.js';
 
 export type HttpsApp = FastifyInstance<HttpsServer>;
 
+/** After the drain period, how long requests still in flight get before connections are cut. */
+const CLOSE_GRACE_MS = 2000;
+
 export interface ServerOptions {
   logger: Logger;
   /** Replaces decide() (tests use it to simulate a bug); defaults to the real one. */
@@ -136,7 +139,13 @@ export async function startServer(config: Config, options: ServerOptions): Promi
     reloadTls: () => reloader.reload(),
     shutdown: async () => {
       reloader.close();
-      await app.close();
+      const closed = app.close();
+      // kube-apiserver keeps TLS connections open that may never carry a request, and
+      // server.close() waits for them: give in-flight requests a moment, then cut the rest.
+      app.server.closeIdleConnections();
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);
+      app.server.closeAllConnections();
+      await closed;
       await metricsEndpoint.close();
     },
   });

@@ -51,3 +51,20 @@ t.test('drain: not ready, Connection: close, still serving (in-flight too), then
   await t.rejects(https({ port, ca: server.ca, method: 'GET', path: '/healthz' }), { code: 'ECONNREFUSED' }, 'closed afterwards');
   t.ok(server.logs.lines.some((line) => line.msg === 'server closed'));
 });
+
+t.test('close() does not wait for TLS connections that never send a request', async (t) => {
+  const server = await startTestServer(t, { server: { drainSeconds: 0 } });
+  const { connect } = await import('node:tls');
+  // kube-apiserver's client keeps connections like this one open between admissions.
+  const idle = connect({ host: '127.0.0.1', port: server.handle.port, ca: server.ca, servername: 'localhost' });
+  await new Promise<void>((resolve, reject) => idle.once('secureConnect', resolve).once('error', reject));
+  let closedByServer = false;
+  idle.on('close', () => (closedByServer = true));
+  idle.on('error', () => undefined);
+  const started = Date.now();
+  await server.handle.close();
+  t.ok(Date.now() - started < 5000, `close() finished in ${Date.now() - started} ms despite the idle connection`);
+  await sleep(100);
+  t.ok(closedByServer, 'the idle connection was closed by the server');
+  idle.destroy();
+});
