@@ -12,6 +12,8 @@ import { writeDevCertificates } from './certs/dev-certificates.js';
 import { runInject, type OutputFormat } from './cli/inject-command.js';
 import { USAGE } from './cli/usage.js';
 import { installSignalHandlers, startServer, StartupError } from './server/index.js';
+import type { CertificateController } from './certificates/controller.js';
+import { alsoStopping } from './certificates/shutdown.js';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -74,9 +76,18 @@ async function serve(values: Values): Promise<void> {
     if (!written.ok) fatal(written.error.message);
     logger.info({ dir, hosts: written.value.hosts }, 'generated dev certificates (git-ignored; never use them in a cluster)');
   }
+  // selfManaged: the Secret, tls.certFile/keyFile and the caBundle are in place before the server reads the files.
+  let certificates: CertificateController | null = null;
+  if (config.certificates.mode === 'selfManaged') {
+    // Imported here: @kubernetes/client-node takes ~2 s to load, which files mode and `inject` never need.
+    const { startCertificateController } = await import('./certificates/controller.js');
+    const started = await startCertificateController(config, { logger });
+    if (!started.ok) fatal(`${started.error.code}: ${started.error.message}`);
+    certificates = started.value;
+  }
   try {
     const handle = await startServer(config, { logger });
-    installSignalHandlers(handle, logger);
+    installSignalHandlers(alsoStopping(handle, certificates), logger);
     logger.info(
       {
         https: `https://${config.server.host}:${handle.port}/mutate`,
