@@ -6,10 +6,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import { writeDevCertificates } from '../src/certs/index.js';
 import { DEFAULT_CONFIG, type Config } from '../src/config/config.js';
-import { startServer } from '../src/server/index.js';
+import { createLogger, startServer } from '../src/server/index.js';
 import { measureDecisionTime } from './in-process.js';
 import { runLoad } from './load-client.js';
 import type { LoadJob, LoadResult } from './load-protocol.js';
@@ -39,9 +38,8 @@ async function main(): Promise<void> {
     // Before the server starts, so nothing else runs on this event loop.
     const decision = measureDecisionTime(body, config, DECISION_WARMUP, DECISION_ITERATIONS);
 
-    // The production log line is part of the cost: written synchronously, as pino writes to
-    // stdout by default, but to /dev/null.
-    const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
+    // The production log line is part of the cost: the production logger, writing to /dev/null.
+    const logger = createLogger('info', '/dev/null');
     const handle = await startServer(config, {
       logger,
       extraRoutes: (app) => {

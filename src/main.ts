@@ -4,14 +4,13 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
 import type { Layer } from './config/build.js';
 import type { Config } from './config/config.js';
 import { loadConfig } from './config/load.js';
 import { writeDevCertificates } from './certs/dev-certificates.js';
 import { runInject, type OutputFormat } from './cli/inject-command.js';
 import { USAGE } from './cli/usage.js';
-import { installSignalHandlers, startServer, StartupError } from './server/index.js';
+import { createLogger, installSignalHandlers, startServer, StartupError } from './server/index.js';
 import type { CertificateController } from './certificates/controller.js';
 import { alsoStopping } from './certificates/shutdown.js';
 
@@ -68,7 +67,7 @@ function configFrom(values: Values): Config {
 
 async function serve(values: Values): Promise<void> {
   const config = configFrom(values);
-  const logger = pino({ level: config.log.level, base: { service: 'feldera-sidecar-injector' } });
+  const logger = createLogger(config.log.level);
   const { certFile, keyFile } = config.tls;
   if (values.dev && (!existsSync(certFile) || !existsSync(keyFile))) {
     const dir = dirname(certFile);

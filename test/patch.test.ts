@@ -33,3 +33,21 @@ t.test('same object: no ops', async (t) => {
   const o: JsonObject = { a: 1 };
   t.same(computePatch(o, o), []);
 });
+
+t.test('applying the patch always yields the mutated object', async (t) => {
+  const shared = { big: { managedFields: [{ manager: 'x' }] } };
+  const pairs: [JsonObject, JsonObject][] = [
+    [{ a: 1, b: { c: 2 } }, { a: 1, b: { c: 3, d: [1, 2] } }],
+    [{ a: 1, gone: true, s: shared }, { a: 2, s: shared }],
+    [{ list: [1, 2, 3] }, { list: [1, 3] }],
+    [{ x: { y: 'obj' } }, { x: ['now', 'a', 'list'] }],
+    [{ x: null }, { x: { y: 1 } }],
+    [{ 'k/~': { 'a~1': 1 } }, { 'k/~': { 'a~1': 2 } }],
+  ];
+  for (const [received, mutated] of pairs) {
+    const ops = computePatch(received, mutated);
+    t.same(jsonpatch.applyPatch(structuredClone(received), ops, true, false).newDocument, mutated, JSON.stringify(ops));
+  }
+  const ops = computePatch({ a: 1, s: shared }, { a: 2, s: shared });
+  t.notOk(ops.some((o) => o.path.startsWith('/s')), 'a shared subtree produces no ops');
+});
