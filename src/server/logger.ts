@@ -5,5 +5,8 @@ import { pino, type Logger } from 'pino';
 import type { Config } from '../config/config.js';
 
 export function createLogger(level: Config['log']['level'], destination: number | string = 1): Logger {
-  return pino({ level, base: { service: 'feldera-sidecar-injector' } }, pino.destination({ dest: destination, sync: false }));
+  return pino(
+    { level, base: { service: 'feldera-sidecar-injector' }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ dest: destination, sync: false }),
+  );
 }
