@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'REVIEW_BAD_API_VERSION'
   | 'REVIEW_NO_REQUEST'
   | 'REVIEW_NO_UID'
+  | 'REVIEW_BAD_OPERATION'
   | 'REVIEW_NO_OBJECT'
   // The pipeline's runtime_config or its init_containers are wrong (a denial).
   | 'RUNTIME_CONFIG_INVALID'

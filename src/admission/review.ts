@@ -85,7 +85,7 @@ export function parseReview(body: unknown): Result<AdmissionReview, InjectorErro
   if (!OPERATIONS.includes(operation)) {
     return fail(
       injectorError(
-        'REVIEW_NO_OBJECT',
+        'REVIEW_BAD_OPERATION',
         `AdmissionReview request operation must be one of ${OPERATIONS.join(', ')}, got ${JSON.stringify(request.operation ?? null)}`,
       ),
     );
