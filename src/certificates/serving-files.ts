@@ -2,8 +2,8 @@
 // cluster). The server watches the folder and hot-reloads, so every write must leave a readable
 // pair: each file is replaced atomically (temp file + rename), key first, and files already
 // holding the wanted content are not touched (no reload, no log noise on every check).
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomically } from '../certs/atomic-write.js';
 import { dirname } from 'node:path';
 import { fail, ok, type Result } from '../errors.js';
 import { certificateError, type CertificateError } from './errors.js';
@@ -26,8 +26,8 @@ export async function writeServingFiles(
     // Key first: a reload that catches the pair half-way sees a new key with the old certificate,
     // refuses it (they do not match) and keeps serving; the certificate's rename then triggers
     // the reload that succeeds.
-    if (key !== pair.key) await replaceAtomically(files.keyFile, pair.key, 0o600);
-    if (cert !== pair.cert) await replaceAtomically(files.certFile, pair.cert, 0o644);
+    if (key !== pair.key) await writeFileAtomically(files.keyFile, pair.key, 0o600);
+    if (cert !== pair.cert) await writeFileAtomically(files.certFile, pair.cert, 0o644);
     return ok(true);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -50,14 +50,3 @@ async function readOrNull(path: string): Promise<string | null> {
   }
 }
 
-/** The temp file sits beside the target so the rename stays on one filesystem (and is atomic). */
-async function replaceAtomically(path: string, content: string, mode: number): Promise<void> {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, content, { mode, flag: 'wx' });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}

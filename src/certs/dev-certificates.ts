@@ -1,8 +1,8 @@
 // `certs --out DIR` and `serve --dev`: a throw-away CA, a serving certificate for every name the
 // webhook is dialled by, and a client certificate for mTLS tests, written the way a Kubernetes
 // TLS Secret is laid out (tls.crt/tls.key, plus ca.crt for the webhook's caBundle).
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomically } from './atomic-write.js';
 import { join } from 'node:path';
 import { fail, injectorError, ok, type InjectorError, type Result } from '../errors.js';
 import { createCertificateAuthority } from './authority.js';
@@ -74,12 +74,12 @@ export async function writeDevCertificates(
     await mkdir(dir, { recursive: true });
     // Keys before certificates: a server watching this folder then never sees a new certificate
     // next to an old key for longer than one rename.
-    await writeAtomically(files.caKey, ca.value.key, 0o600);
-    await writeAtomically(files.caCert, ca.value.cert, 0o644);
-    await writeAtomically(files.tlsKey, serving.value.key, 0o600);
-    await writeAtomically(files.tlsCert, serving.value.cert, 0o644);
-    await writeAtomically(files.clientKey, client.value.key, 0o600);
-    await writeAtomically(files.clientCert, client.value.cert, 0o644);
+    await writeFileAtomically(files.caKey, ca.value.key, 0o600);
+    await writeFileAtomically(files.caCert, ca.value.cert, 0o644);
+    await writeFileAtomically(files.tlsKey, serving.value.key, 0o600);
+    await writeFileAtomically(files.tlsCert, serving.value.cert, 0o644);
+    await writeFileAtomically(files.clientKey, client.value.key, 0o600);
+    await writeFileAtomically(files.clientCert, client.value.cert, 0o644);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return fail(injectorError('CERT_WRITE_FAILED', `cannot write dev certificates into ${dir}: ${reason}`));
@@ -87,15 +87,3 @@ export async function writeDevCertificates(
   return ok({ files, hosts, caCertPem: ca.value.cert });
 }
 
-/** Temp file + rename: readers see the old file or the new one, never half of one; the mode is
- * set at creation so a key is never readable by others, even briefly. */
-async function writeAtomically(path: string, content: string, mode: number): Promise<void> {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, content, { mode, flag: 'wx' });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
