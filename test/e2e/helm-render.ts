@@ -3,10 +3,10 @@
 // documents as plain objects, and where each of them lives in the apiserver's REST API
 // (discovery), so they can be created and read back byte for byte with the admin's KubeRest.
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { kubeBinDir, type KubeRest } from './cluster/index.js';
+import type { KubeRest } from './cluster/index.js';
 import { repoRoot } from './cluster/paths.js';
 
 export const CHART_DIR = join(repoRoot(), 'deploy', 'helm', 'feldera-sidecar-injector');
@@ -21,40 +21,12 @@ export interface Manifest {
   [field: string]: unknown;
 }
 
+export { ensureHelm } from './cluster/binaries.js';
+
 export interface HelmResult {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Path of helm in the harness's bin dir; runs `scripts/kube-binaries.sh helm` when it is absent. */
-export async function ensureHelm(log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<string> {
-  const bin = join(kubeBinDir(), 'helm');
-  if (isExecutable(bin)) return bin;
-  log(`[e2e] ${bin} not found: running scripts/kube-binaries.sh helm (go build from the Go module proxy; takes a few minutes)`);
-  const started = Date.now();
-  const pathEntries = (process.env.PATH ?? '').split(delimiter);
-  const goBin = '/usr/local/go/bin';
-  const env = { ...process.env, PATH: pathEntries.includes(goBin) ? process.env.PATH : [...pathEntries, goBin].join(delimiter) };
-  const code = await new Promise<number>((resolve, reject) => {
-    // The script's stdout goes to our stderr: under tap, our stdout is the TAP stream.
-    const child = spawn('bash', [join(repoRoot(), 'scripts', 'kube-binaries.sh'), 'helm'], { cwd: repoRoot(), env, stdio: ['ignore', 2, 2] });
-    child.on('error', reject);
-    child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal === null ? 1 : 128)));
-  });
-  if (code !== 0) throw new Error(`scripts/kube-binaries.sh helm failed (exit ${code}); its output is above. The Helm e2e test needs ${bin}.`);
-  if (!isExecutable(bin)) throw new Error(`scripts/kube-binaries.sh helm succeeded but ${bin} is still missing or not executable`);
-  log(`[e2e] scripts/kube-binaries.sh helm finished in ${Math.round((Date.now() - started) / 1000)} s`);
-  return bin;
 }
 
 export class Helm {

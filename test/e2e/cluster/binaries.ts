@@ -89,3 +89,16 @@ function runScript(script: string, target: string): Promise<number> {
     child.on('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128)));
   });
 }
+
+/** Path of helm (the Helm e2e test), building it when it is missing, like the other binaries. */
+export async function ensureHelm(log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<string> {
+  const bin = join(kubeBinDir(), 'helm');
+  if (isExecutable(bin)) return bin;
+  log(`[e2e] ${bin} not found: running scripts/kube-binaries.sh helm (go build from the Go module proxy; takes a few minutes)`);
+  const started = Date.now();
+  const code = await runScript(join(repoRoot(), 'scripts', 'kube-binaries.sh'), 'helm');
+  if (code !== 0) throw new Error(`scripts/kube-binaries.sh helm failed (exit ${code}); its output is above. The Helm e2e test needs ${bin}.`);
+  if (!isExecutable(bin)) throw new Error(`scripts/kube-binaries.sh helm succeeded but ${bin} is still missing or not executable`);
+  log(`[e2e] scripts/kube-binaries.sh helm finished in ${Math.round((Date.now() - started) / 1000)} s`);
+  return bin;
+}
