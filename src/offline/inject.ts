@@ -54,6 +54,16 @@ function templateOf(doc: JsonObject): { template: JsonObject; holder: JsonObject
   return { template: spec.template, holder: spec };
 }
 
+/** The volumes the StatefulSet controller gives pod `podName` for its volumeClaimTemplates. */
+function claimTemplateVolumes(doc: JsonObject, podName: string): JsonObject[] {
+  const spec = isObject(doc.spec) ? doc.spec : {};
+  if (doc.kind !== 'StatefulSet' || !Array.isArray(spec.volumeClaimTemplates)) return [];
+  return spec.volumeClaimTemplates.flatMap((claim) => {
+    const name = isObject(claim) && isObject(claim.metadata) ? claim.metadata.name : undefined;
+    return typeof name === 'string' ? [{ name, persistentVolumeClaim: { claimName: `${name}-${podName}` } }] : [];
+  });
+}
+
 export function injectDocument(doc: Json, config: Config): Result<OfflineResult> {
   if (!isObject(doc)) return fail(injectorError('INPUT_INVALID', 'each document must be a Kubernetes object (a map)'));
   const metadata = isObject(doc.metadata) ? doc.metadata : {};
@@ -78,7 +88,13 @@ export function injectDocument(doc: Json, config: Config): Result<OfflineResult>
   }
   // A StatefulSet's pod 0 is the pipeline's coordinator: render that one.
   const podName = doc.kind === 'StatefulSet' && name !== '' ? `${name}-0` : name;
-  const pod: JsonObject = { apiVersion: 'v1', kind: 'Pod', metadata: { ...(isObject(found.template.metadata) ? found.template.metadata : {}), name: podName, namespace }, spec: found.template.spec ?? {} };
+  const templateSpec = isObject(found.template.spec) ? found.template.spec : {};
+  const claimVolumes = claimTemplateVolumes(doc, podName);
+  // The StatefulSet controller adds a volume per volumeClaimTemplate to each pod; without them a
+  // sidecar mounting the pipeline's storage would be refused here but admitted in the cluster.
+  const podSpec: JsonObject =
+    claimVolumes.length === 0 ? templateSpec : { ...templateSpec, volumes: [...(Array.isArray(templateSpec.volumes) ? templateSpec.volumes : []), ...claimVolumes] };
+  const pod: JsonObject = { apiVersion: 'v1', kind: 'Pod', metadata: { ...(isObject(found.template.metadata) ? found.template.metadata : {}), name: podName, namespace }, spec: podSpec };
   const decision = decide(reviewForPod(pod, namespace, podName), config);
   if (!decision.review.response.allowed) return denial(decision);
   if (decision.mutated === null || decision.ops.length === 0) return ok(result(decision, doc, []));
@@ -91,7 +107,11 @@ export function injectDocument(doc: Json, config: Config): Result<OfflineResult>
     // name/namespace were only lent to the pod for selection; keep the template's own metadata keys.
     if (!('name' in originalMeta)) delete podMeta.name;
     if (!('namespace' in originalMeta)) delete podMeta.namespace;
-    target.holder.template = { ...target.template, metadata: podMeta, spec: mutatedPod.spec ?? {} };
+    const mutatedSpec: JsonObject = { ...(isObject(mutatedPod.spec) ? mutatedPod.spec : {}) };
+    // The claim volumes were only lent to the pod; the template keeps its own volumes.
+    if ('volumes' in templateSpec) mutatedSpec.volumes = templateSpec.volumes as Json;
+    else delete mutatedSpec.volumes;
+    target.holder.template = { ...target.template, metadata: podMeta, spec: mutatedSpec };
   }
   return ok(result(decision, output, computePatch(doc, output)));
 }

@@ -95,3 +95,24 @@ t.test('the inject command: formats and exit codes', async (t) => {
   t.match(bad.stderr, 'is not valid JSON');
   t.equal(run(join(dir, 'missing.yaml')).code, 2, 'a missing file exits 2');
 });
+
+t.test('a StatefulSet sidecar may mount a volumeClaimTemplate (the pipeline storage)', async (t) => {
+  const withMount = structuredClone(statefulSet) as JsonObject;
+  const template = (withMount.spec as JsonObject).template as JsonObject;
+  const annotations = (template.metadata as JsonObject).annotations as JsonObject;
+  annotations['feldera.com/runtime-config'] = JSON.stringify({
+    init_containers: [{ name: 'reader', image: 'img:1', volumeMounts: [{ name: 'storage', mountPath: '/storage', readOnly: true }] }],
+  });
+  const result = injectDocument(withMount, DEFAULT_CONFIG);
+  t.ok(result.ok, result.ok ? 'injected' : result.error.message);
+  if (!result.ok) return;
+  const outSpec = (((result.value.output as JsonObject).spec as JsonObject).template as JsonObject).spec as JsonObject;
+  t.same(initNames(outSpec), ['reader']);
+  t.same(outSpec.volumes, (template.spec as JsonObject).volumes, 'the template keeps its own volumes');
+  const missing = structuredClone(withMount);
+  ((((missing.spec as JsonObject).template as JsonObject).metadata as JsonObject).annotations as JsonObject)['feldera.com/runtime-config'] =
+    JSON.stringify({ init_containers: [{ name: 'reader', image: 'img:1', volumeMounts: [{ name: 'nope', mountPath: '/x' }] }] });
+  const refused = injectDocument(missing, DEFAULT_CONFIG);
+  t.notOk(refused.ok, 'an unknown volume is still refused');
+  if (!refused.ok) t.match(refused.error.message, 'volume "nope" does not exist in the pod (volumes: config, storage)');
+});
