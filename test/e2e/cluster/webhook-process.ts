@@ -63,6 +63,8 @@ export interface Webhook {
   /** Serial of the certificate the webhook presents on a new connection now. */
   servedSerial(): Promise<string>;
   isRunning(): boolean;
+  /** The current (or last) process: its pid, and `exited` for tests that signal it themselves. */
+  process(): ManagedProcess | null;
   stop(): Promise<void>;
   /** stop() then start again with the same port, certificates and configuration. */
   restart(): Promise<void>;
@@ -193,6 +195,7 @@ export async function startWebhook(options: WebhookOptions): Promise<Webhook> {
         socket.on('error', reject);
       }),
     isRunning: () => proc !== null && proc.exitInfo() === null,
+    process: () => proc,
     stop,
     start,
     async restart() {
