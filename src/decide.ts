@@ -7,7 +7,7 @@ import type { AdmissionReview } from './admission/review.js';
 import { allowed, denied, patched, review as reviewResponse, type AdmissionResponse, type AdmissionReviewResponse } from './admission/response.js';
 import type { JsonObject } from './json.js';
 import { INJECT_KEY, POD_INDEX_LABEL } from './pipeline/annotations.js';
-import { annotationsOf, labelsOf, metadataOf, pipelineIdOf, podIndexOf } from './pipeline/pod.js';
+import { annotationOf, labelOf, metadataOf, pipelineIdOf, podIndexOf } from './pipeline/pod.js';
 import { readRuntimeConfig } from './pipeline/runtime-config.js';
 import { validateContainers } from './pipeline/container-validation.js';
 import { renderSidecar } from './inject/sidecar.js';
@@ -60,12 +60,12 @@ export function decide(review: AdmissionReview, config: Config): Decision {
   if (req.kind.kind !== 'Pod' || req.kind.group !== '' || req.subResource !== undefined || object === null) {
     return skip('not a pod creation');
   }
-  const runtimeConfigText = annotationsOf(object)[annotation];
+  const runtimeConfigText = annotationOf(object, annotation);
   if (runtimeConfigText === undefined) return skip(`no ${annotation} annotation`);
 
   // 2. Read.
   const runtime = readRuntimeConfig(runtimeConfigText, annotation);
-  const optedOut = labelsOf(object)[INJECT_KEY] === 'false' || annotationsOf(object)[INJECT_KEY] === 'false';
+  const optedOut = labelOf(object, INJECT_KEY) === 'false' || annotationOf(object, INJECT_KEY) === 'false';
   if (optedOut) {
     // Skipping is the platform's explicit choice, but a pipeline must not lose a sidecar silently.
     const declared = runtime.ok ? runtime.value.initContainers.length : 0;

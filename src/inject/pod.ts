@@ -3,7 +3,7 @@
 // rendered upstream (left alone, with a warning), or a collision (refused).
 import { isObject, type JsonObject } from '../json.js';
 import { STATUS_ANNOTATION } from '../pipeline/annotations.js';
-import { annotationsOf, containersByName, volumeNames } from '../pipeline/pod.js';
+import { annotationOf, containersByName, volumeNames } from '../pipeline/pod.js';
 import { claimedNames, renderStatus } from './status.js';
 import { sameSpec } from './same-spec.js';
 
@@ -32,7 +32,8 @@ const WHERE: Record<string, string> = { containers: 'spec.containers', initConta
 /** sidecars[i] is the rendering of init_containers[i]. */
 export function injectSidecars(received: JsonObject, sidecars: readonly JsonObject[]): InjectionResult {
   const existing = containersByName(received);
-  const ours = claimedNames(annotationsOf(received)[STATUS_ANNOTATION]);
+  const currentStatus = annotationOf(received, STATUS_ANNOTATION);
+  const ours = claimedNames(currentStatus);
   const volumes = volumeNames(received);
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -64,8 +65,7 @@ export function injectSidecars(received: JsonObject, sidecars: readonly JsonObje
   if (errors.length > 0) return { ok: false, errors };
 
   const status = renderStatus(sidecars);
-  const annotations = annotationsOf(received);
-  if (toAdd.length === 0 && annotations[STATUS_ANNOTATION] === status) {
+  if (toAdd.length === 0 && currentStatus === status) {
     return { ok: true, injection: { pod: received, added, adopted, warnings } };
   }
   // Copy only the path we change; every other field, known or not, is the received one.

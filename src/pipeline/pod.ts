@@ -10,20 +10,19 @@ export function specOf(pod: JsonObject): JsonObject {
   return isObject(pod.spec) ? pod.spec : {};
 }
 
-/** Only string-valued entries: a non-string label value is not something we can match. */
-export function stringMap(value: Json | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isObject(value)) return out;
-  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
-  return out;
+/** A string-valued entry of a labels/annotations map; anything else counts as absent. */
+function stringAt(map: Json | undefined, key: string): string | undefined {
+  if (!isObject(map) || !Object.hasOwn(map, key)) return undefined;
+  const value = map[key];
+  return typeof value === 'string' ? value : undefined;
 }
 
-export function labelsOf(pod: JsonObject): Record<string, string> {
-  return stringMap(metadataOf(pod).labels);
+export function labelOf(pod: JsonObject, key: string): string | undefined {
+  return stringAt(metadataOf(pod).labels, key);
 }
 
-export function annotationsOf(pod: JsonObject): Record<string, string> {
-  return stringMap(metadataOf(pod).annotations);
+export function annotationOf(pod: JsonObject, key: string): string | undefined {
+  return stringAt(metadataOf(pod).annotations, key);
 }
 
 export function containerList(spec: JsonObject, field: 'containers' | 'initContainers' | 'ephemeralContainers'): JsonObject[] {
@@ -59,7 +58,7 @@ const POD_NAME = /^pipeline-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 
 /** The pipeline id: the configured label, else the uuid in the StatefulSet pod name. */
 export function pipelineIdOf(pod: JsonObject, idLabel: string): string | null {
-  const label = labelsOf(pod)[idLabel];
+  const label = labelOf(pod, idLabel);
   if (label !== undefined && label !== '') return label;
   const name = metadataOf(pod).name;
   const match = typeof name === 'string' ? POD_NAME.exec(name) : null;
@@ -68,7 +67,7 @@ export function pipelineIdOf(pod: JsonObject, idLabel: string): string | null {
 
 /** Host index of a pipeline pod (0 = coordinator), or null when the pod does not say. */
 export function podIndexOf(pod: JsonObject, indexLabel: string): number | null {
-  const label = labelsOf(pod)[indexLabel];
+  const label = labelOf(pod, indexLabel);
   if (label !== undefined && /^\d+$/.test(label)) return Number(label);
   const name = metadataOf(pod).name;
   const match = typeof name === 'string' ? /-(\d+)$/.exec(name) : null;
