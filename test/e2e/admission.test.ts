@@ -119,10 +119,9 @@ t.test('pipeline.allowInitContainers=false: the pod is not created and the State
     t.match(event.message, `admission webhook "${WEBHOOK_NAME}" denied the request`, 'the event names our webhook');
     t.match(event.message, 'pipeline.allowInitContainers: false', 'the event carries our message');
     t.equal((await getPod(cp, ns, sts.podName)).status, 404, 'no pod was created');
-    t.ok(
-      strict.admissions().some((l) => l.namespace === ns && l.decision === 'denied'),
-      'the webhook logged the denial',
-    );
+    // Log lines are written asynchronously: the event may be seen before the line arrives.
+    await strict.waitForLog('the denial', (l) => l.msg === 'admission' && l.namespace === ns && l.decision === 'denied');
+    t.pass('the webhook logged the denial');
     // Stop the controller's retries before the permissive webhook comes back.
     await deleteStatefulSet(cp, ns, sts.name);
   });

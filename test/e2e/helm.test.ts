@@ -491,7 +491,10 @@ t.test('selfManaged for real: the webhook as the chart ServiceAccount with the c
     intervalMs: 100,
   });
   t.pass(`caBundle restored ${Date.now() - blankedAt} ms after it was blanked (check interval 1 s), with the chart's patch permission`);
-  t.equal(lines.filter((l) => l.msg === 'set caBundle on the webhook configuration to our CA').length, 2, 'set at start, repaired once');
+  // Log lines are written asynchronously: the API shows the repair before the line may arrive.
+  const setLines = (): number => lines.filter((l) => l.msg === 'set caBundle on the webhook configuration to our CA').length;
+  await waitFor('the repair log line', () => (setLines() >= 2 ? true : undefined), { timeoutMs: 5000, intervalMs: 50 });
+  t.equal(setLines(), 2, 'set at start, repaired once');
   const after = pipelinePod({ namespace: podNs, id: randomUUID() });
   const afterName = (after.metadata as { name: string }).name;
   await waitFor(

@@ -302,6 +302,11 @@ t.test('rolling restart under load: every pod create succeeds and is injected', 
   // Each pod is admitted twice: the injection, then the apiserver's reinvocation (IfNeeded: a later
   // admission plugin changed the pod), answered "unchanged". Both count as admissions served.
   const admissionsOf = (r: Replica): WebhookLogLine[] => r.webhook.lines.filter(isAdmission(ns));
+  // Log lines are written asynchronously: give the running replicas' last lines a moment to arrive.
+  const loggedInjection = (name: string): boolean => [...replicas.values()].some((r) => admissionsOf(r).some((l) => l.decision === 'injected' && l.pod === name));
+  await waitFor('every injection to be logged', () => (results.every((r) => loggedInjection(r.name)) ? true : undefined), { timeoutMs: 5000, intervalMs: 50 }).catch(
+    () => undefined, // the assertion below names what is missing
+  );
   const perReplica = Object.fromEntries([...replicas.values()].map((r) => [r.name, admissionsOf(r).length]));
   const injectedBy = Object.fromEntries([...replicas.values()].map((r) => [r.name, admissionsOf(r).filter((l) => l.decision === 'injected').length]));
   const injectedPods = new Set([...replicas.values()].flatMap((r) => admissionsOf(r).filter((l) => l.decision === 'injected').map((l) => String(l.pod))));

@@ -326,7 +326,10 @@ t.test('one replica, no certificate anywhere: creates the Secret, sets the empty
     { timeoutMs: 5 * CHECK_INTERVAL_SECONDS * 1000 + 5000, intervalMs: 100 },
   );
   t.pass(`caBundle repaired ${Date.now() - blankedAt} ms after it was blanked (check interval ${CHECK_INTERVAL_SECONDS} s)`);
-  t.equal(replica.lines.filter((l) => l.msg === 'set caBundle on the webhook configuration to our CA').length, 2, 'set at start, repaired once');
+  // Log lines are written asynchronously: the API shows the repair before the line may arrive.
+  const setLines = (): number => replica.lines.filter((l) => l.msg === 'set caBundle on the webhook configuration to our CA').length;
+  await waitFor('the repair log line', () => (setLines() >= 2 ? true : undefined), { timeoutMs: 5000, intervalMs: 50 });
+  t.equal(setLines(), 2, 'set at start, repaired once');
   await waitUntilCalled(c.podNamespace);
   const created1 = await createPipelinePod(c.podNamespace, 'pipeline-b-0');
   t.equal(created1.status, 201, `pod created after the repair ${created1.message}`);

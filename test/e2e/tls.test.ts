@@ -157,9 +157,8 @@ t.test('mTLS: callers without a trusted client certificate are refused, the apis
   const sts = pipelineStatefulSet(ns);
   await createStatefulSet(cp, ns, sts.object);
   assertExampleInjected(t, await waitForPod(cp, ns, sts.podName), sts.id);
-  t.ok(
-    webhook.admissions().some((l) => l.namespace === ns && l.pod === sts.podName && l.decision === 'injected'),
-    'the webhook logged the StatefulSet pod admission',
-  );
+  // Log lines are written asynchronously: the stored pod may be seen before its log line arrives.
+  await webhook.waitForLog('the StatefulSet pod admission', (l) => l.msg === 'admission' && l.namespace === ns && l.pod === sts.podName && l.decision === 'injected');
+  t.pass('the webhook logged the StatefulSet pod admission');
   await webhook.stop();
 });
