@@ -93,9 +93,12 @@ async function serve(values: Values): Promise<void> {
         metrics: `http://${config.server.metricsHost}:${handle.metricsPort}/metrics`,
         allowInitContainers: config.pipeline.allowInitContainers,
         annotation: config.pipeline.runtimeConfigAnnotation,
-        mtls: config.tls.clientCAFile !== null,
+        placement: config.sidecars.placement,
+        podSecurity: config.policy.podSecurity,
       },
-      'feldera-sidecar-injector serving',
+      // The server's own "serving admissions" line has the ports, mTLS and the certificate;
+      // this one says where to point kube-apiserver and what the policy switches are.
+      'ready for admissions',
     );
   } catch (error) {
     if (error instanceof StartupError) fatal(error.message);

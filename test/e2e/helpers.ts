@@ -134,6 +134,19 @@ export function assertExampleInjected(t: Test, pod: Pod, pipelineId: string | nu
   }
 }
 
+/** After a load run: exactly `created` pods stored in the namespace, every one with both sidecars. */
+export async function assertAllStoredInjected(t: Test, cp: ControlPlane, namespace: string, created: number): Promise<Pod[]> {
+  const pods = await listPods(cp, namespace);
+  t.equal(pods.length, created, 'every created pod is stored');
+  const uninjected = pods.filter((p) => p.metadata.annotations?.[STATUS_ANNOTATION] === undefined || (p.spec.initContainers ?? []).length !== 2);
+  t.same(
+    uninjected.map((p) => p.metadata.name),
+    [],
+    'every stored pod is injected',
+  );
+  return pods;
+}
+
 export function assertNotInjected(t: Test, pod: Pod): void {
   t.equal(pod.spec.initContainers, undefined, 'no init containers');
   t.equal(pod.metadata.annotations?.[STATUS_ANNOTATION], undefined, 'no status annotation');

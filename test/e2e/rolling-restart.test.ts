@@ -27,7 +27,6 @@ import {
   sleep,
   startControlPlane,
   startWebhook,
-  STATUS_ANNOTATION,
   uniqueName,
   waitFor,
   type KubeStatus,
@@ -35,7 +34,7 @@ import {
   type WebhookLogLine,
 } from './cluster/index.js';
 import { repoRoot } from './cluster/paths.js';
-import { listPods, logReport } from './helpers.js';
+import { assertAllStoredInjected, listPods, logReport } from './helpers.js';
 import { startReadinessProxy, type ReadinessProxy } from './readiness-proxy.js';
 
 const DRAIN_SECONDS = 3;
@@ -290,14 +289,7 @@ t.test('rolling restart under load: every pod create succeeds and is injected', 
   );
   t.ok(results.length >= 100, `hundreds of creates (${results.length} in ${(loadMs / 1000).toFixed(1)} s)`);
 
-  const pods = await listPods(cp, ns);
-  t.equal(pods.length, results.length, 'every create is stored');
-  const uninjected = pods.filter((p) => p.metadata.annotations?.[STATUS_ANNOTATION] === undefined || (p.spec.initContainers ?? []).length !== 2);
-  t.same(
-    uninjected.map((p) => p.metadata.name),
-    [],
-    'every stored pod is injected',
-  );
+  await assertAllStoredInjected(t, cp, ns, results.length);
 
   // Each pod is admitted twice: the injection, then the apiserver's reinvocation (IfNeeded: a later
   // admission plugin changed the pod), answered "unchanged". Both count as admissions served.

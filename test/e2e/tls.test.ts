@@ -13,14 +13,13 @@ import {
   sleep,
   startControlPlane,
   startWebhook,
-  STATUS_ANNOTATION,
   uniqueName,
   type KubeStatus,
   waitFor,
   type Webhook,
   type WebhookLogLine,
 } from './cluster/index.js';
-import { assertExampleInjected, createStatefulSet, listPods, logReport, waitForPod } from './helpers.js';
+import { assertAllStoredInjected, assertExampleInjected, createStatefulSet, logReport, waitForPod } from './helpers.js';
 
 const cp = await startControlPlane();
 t.comment(`control plane ready in ${cp.startupMs} ms at ${cp.server}`);
@@ -85,14 +84,7 @@ t.test('serving certificate rotated (same CA) while pods are created: every crea
   t.same(failed, [], `all ${results.length} pod creates succeeded across ${ROTATIONS} rotations`);
   t.ok(results.length >= MIN_PODS, `at least ${MIN_PODS} pods created (${results.length})`);
 
-  const pods = await listPods(cp, ns);
-  t.equal(pods.length, results.length, 'every created pod is stored');
-  const uninjected = pods.filter((p) => p.metadata.annotations?.[STATUS_ANNOTATION] === undefined || (p.spec.initContainers ?? []).length !== 2);
-  t.same(
-    uninjected.map((p) => p.metadata.name),
-    [],
-    'every stored pod is injected',
-  );
+  const pods = await assertAllStoredInjected(t, cp, ns, results.length);
   const [sample] = pods;
   if (sample !== undefined) assertExampleInjected(t, sample, null);
 
