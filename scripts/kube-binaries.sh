@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the real Kubernetes control-plane binaries (kube-apiserver,
-# kube-controller-manager), etcd and helm from the Go module proxy, for the
+# Builds the real Kubernetes binaries (kube-apiserver, kube-controller-manager,
+# kubelet, kubectl), etcd and helm from the Go module proxy, for the
 # end-to-end tests. No Docker, no release downloads: only `go build`.
 #
 #   scripts/kube-binaries.sh [all|kube|etcd|helm]     (default: all)
@@ -68,9 +68,9 @@ human_duration() {
   if [ "$s" -ge 60 ]; then printf '%dm%02ds' $((s / 60)) $((s % 60)); else printf '%ds' "$s"; fi
 }
 
-# build_one <name> <version> <module dir> <package> <ldflags> <version arg> <regexp>
-# Builds <package> into $BIN_DIR/<name>, then checks that `<name> <version arg>`
-# prints something matching <regexp>.
+# build_one <name> <version> <module dir> <package> <ldflags> <version args> <regexp>
+# Builds <package> into $BIN_DIR/<name>, then checks that `<name> <version args>`
+# (split on spaces) prints something matching <regexp>.
 build_one() {
   local name=$1 version=$2 moddir=$3 pkg=$4 ldflags=$5 version_arg=$6 check=$7
   local out="$BIN_DIR/$name" stamp="$BIN_DIR/$name.stamp"
@@ -94,7 +94,9 @@ build_one() {
   fi
 
   local reported
-  if ! reported="$("$tmp" "$version_arg" 2>&1)"; then
+  local -a version_args
+  read -ra version_args <<<"$version_arg"
+  if ! reported="$("$tmp" "${version_args[@]}" 2>&1)"; then
     rm -f "$tmp"
     die "$name $version was built but '$name $version_arg' failed: $reported"
   fi
@@ -137,9 +139,10 @@ $bad"
   done
 
   local name
-  for name in kube-apiserver kube-controller-manager; do
+  for name in kube-apiserver kube-controller-manager kubelet; do
     build_one "$name" "$version" "$moddir" "k8s.io/kubernetes/cmd/$name" "$ldflags" --version "^Kubernetes ${version//./\\.}\$"
   done
+  build_one kubectl "$version" "$moddir" k8s.io/kubernetes/cmd/kubectl "$ldflags" "version --client" "^Client Version: ${version//./\\.}\$"
 }
 
 build_etcd() {
