@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeDevCertificates } from '../src/certs/index.js';
+import { writeDevCertificates } from '../src/pki/index.js';
 import { DEFAULT_CONFIG, type Config } from '../src/config/config.js';
 import { createLogger, startServer } from '../src/server/index.js';
 import { measureDecisionTime } from './in-process.js';

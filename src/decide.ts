@@ -10,8 +10,8 @@ import { INJECT_KEY, POD_INDEX_LABEL } from './pipeline/annotations.js';
 import { annotationOf, labelOf, metadataOf, pipelineIdOf, podIndexOf } from './pipeline/pod.js';
 import { readRuntimeConfig } from './pipeline/runtime-config.js';
 import { validateContainers } from './pipeline/container-validation.js';
-import { renderSidecar } from './inject/sidecar.js';
-import { injectSidecars } from './inject/pod.js';
+import { renderSidecar } from './mutate/sidecar.js';
+import { injectSidecars } from './mutate/pod.js';
 import { evaluatePolicy } from './policy/rules.js';
 import { computePatch } from './patch.js';
 

@@ -7,12 +7,12 @@ import { parseArgs } from 'node:util';
 import type { Layer } from './config/build.js';
 import type { Config } from './config/config.js';
 import { loadConfig } from './config/load.js';
-import { writeDevCertificates } from './certs/dev-certificates.js';
-import { runInject, type OutputFormat } from './cli/inject-command.js';
+import { writeDevCertificates } from './pki/dev-certificates.js';
+import { runInject, type OutputFormat } from './cli/inject.js';
 import { USAGE } from './cli/usage.js';
 import { createLogger, installSignalHandlers, startServer, StartupError } from './server/index.js';
-import type { CertificateController } from './certificates/controller.js';
-import { alsoStopping } from './certificates/shutdown.js';
+import type { CertificateController } from './cert-controller/controller.js';
+import { alsoStopping } from './cert-controller/shutdown.js';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -79,7 +79,7 @@ async function serve(values: Values): Promise<void> {
   let certificates: CertificateController | null = null;
   if (config.certificates.mode === 'selfManaged') {
     // Imported here: @kubernetes/client-node takes ~2 s to load, which files mode and `inject` never need.
-    const { startCertificateController } = await import('./certificates/controller.js');
+    const { startCertificateController } = await import('./cert-controller/controller.js');
     const started = await startCertificateController(config, { logger });
     if (!started.ok) fatal(`${started.error.code}: ${started.error.message}`);
     certificates = started.value;

@@ -4,7 +4,7 @@
 import { DEFAULT_CONFIG, type Config } from './config.js';
 import { fail, injectorError, ok, type Result } from '../errors.js';
 import { isObject, type Json, type JsonObject } from '../json.js';
-import { compareQuantities, parseQuantity } from '../policy/quantity.js';
+import { compareQuantities, parseQuantity } from '../kube/quantity.js';
 
 /** Where a layer came from, for messages: "config.yaml", "env INJECTOR_SERVER__PORT", "--set". */
 export interface Layer {

@@ -2,7 +2,7 @@
 // messages that point into the runtime_config (init_containers[1].resources.limits.cpu) instead
 // of into a pod the user never wrote. Errors deny the pod; warnings only inform.
 import { isObject, type Json, type JsonObject } from '../json.js';
-import { compareQuantities, isNegative, parseQuantity, type Quantity } from '../policy/quantity.js';
+import { compareQuantities, isNegative, parseQuantity, type Quantity } from '../kube/quantity.js';
 
 export interface ContainerFindings {
   /** The declared containers that are objects, in order, untouched. Only meaningful without errors. */

@@ -2,7 +2,7 @@
 // pod is denied) or only warned (AdmissionResponse warnings), as configured.
 import type { Action, Config } from '../config/config.js';
 import { isObject, type JsonObject } from '../json.js';
-import { compareQuantities, parseQuantity } from './quantity.js';
+import { compareQuantities, parseQuantity } from '../kube/quantity.js';
 import { imageAllowed } from './images.js';
 import { podSecurityViolations } from './pod-security.js';
 

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { decide as realDecide } from '../decide.js';
 import { injectorError } from '../errors.js';
-import { startMetricsEndpoint, type MetricsEndpoint } from '../metrics/endpoint.js';
+import { startMetricsEndpoint, type MetricsEndpoint } from './plain-port.js';
 import { createMetrics } from '../metrics/registry.js';
 import { createAdmissionHandler, type DecideFunction } from './admission-handler.js';
 import { clientErrorHandler, installErrorHandlers } from './errors.js';

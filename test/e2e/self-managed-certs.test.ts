@@ -19,7 +19,7 @@ import {
   type V1Secret,
 } from '@kubernetes/client-node';
 import t, { type Test } from 'tap';
-import { kubeCertificateApi } from '../../src/certificates/kube-api.js';
+import { kubeCertificateApi } from '../../src/cert-controller/kube-api.js';
 import {
   createNamespace,
   freePort,

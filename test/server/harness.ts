@@ -9,7 +9,7 @@ import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Test } from 'tap';
-import { writeDevCertificates, type DevCertificates } from '../../src/certs/index.js';
+import { writeDevCertificates, type DevCertificates } from '../../src/pki/index.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config.js';
 import { startServer, type ServerHandle, type ServerOptions } from '../../src/server/index.js';
 

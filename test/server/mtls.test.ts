@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import t from 'tap';
-import { createCertificateAuthority, issueClientCertificate } from '../../src/certs/index.js';
+import { createCertificateAuthority, issueClientCertificate } from '../../src/pki/index.js';
 import { startServer } from '../../src/server/index.js';
 import { JSON_HEADERS, captureLogger, devCerts, fixtureText, http, https, testConfig } from './harness.js';
 

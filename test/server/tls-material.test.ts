@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { issueServingCertificate } from '../../src/certs/index.js';
+import { issueServingCertificate } from '../../src/pki/index.js';
 import { loadTlsMaterial, type TlsFiles } from '../../src/server/tls-material.js';
 import { devCerts, serialOf } from './harness.js';
 

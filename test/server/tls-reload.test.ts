@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent } from 'node:https';
 import t from 'tap';
-import { issueServingCertificate } from '../../src/certs/index.js';
+import { issueServingCertificate } from '../../src/pki/index.js';
 import { startServer } from '../../src/server/index.js';
 import {
   JSON_HEADERS,

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import t from 'tap';
-import { issueServingCertificate } from '../../src/certs/index.js';
+import { issueServingCertificate } from '../../src/pki/index.js';
 import { createMetrics } from '../../src/metrics/registry.js';
 import { loadTlsMaterial, type TlsMaterial } from '../../src/server/tls-material.js';
 import { captureLogger, devCerts, eventually, serialOf } from './harness.js';

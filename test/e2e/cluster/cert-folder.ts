@@ -4,7 +4,7 @@
 // one: one atomic step, so a reader sees the old pair or the new pair, never a mix.
 import { mkdirSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CertificateAndKey } from '../../../src/certs/index.js';
+import type { CertificateAndKey } from '../../../src/pki/index.js';
 
 export interface CertFolder {
   dir: string;

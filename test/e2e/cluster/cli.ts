@@ -5,7 +5,7 @@
 // everything (processes and the temp folder).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeDevCertificates } from '../../../src/certs/index.js';
+import { writeDevCertificates } from '../../../src/pki/index.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
 import { pipelineStatefulSet } from './fixtures.js';
 import { OPT_IN } from './namespaces.js';

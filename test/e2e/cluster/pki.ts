@@ -13,7 +13,7 @@ import {
   issueServingCertificate,
   type CertificateAndKey,
   type CertificateAuthority,
-} from '../../../src/certs/index.js';
+} from '../../../src/pki/index.js';
 import type { Result } from '../../../src/errors.js';
 
 /** A certificate and key, as PEM and as the files written. */

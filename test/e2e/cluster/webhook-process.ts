@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { issueServingCertificate, type CertificateAndKey, type CertificateAuthority } from '../../../src/certs/index.js';
+import { issueServingCertificate, type CertificateAndKey, type CertificateAuthority } from '../../../src/pki/index.js';
 import { createCertFolder, swapCertFolder, type CertFolder } from './cert-folder.js';
 import { httpsRequest } from './https-request.js';
 import { must, newAuthority } from './pki.js';

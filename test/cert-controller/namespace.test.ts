@@ -1,5 +1,5 @@
 import t from 'tap';
-import { resolveNamespace, SERVICE_ACCOUNT_NAMESPACE_FILE } from '../../src/certificates/namespace.js';
+import { resolveNamespace, SERVICE_ACCOUNT_NAMESPACE_FILE } from '../../src/cert-controller/namespace.js';
 
 const file = (content: string | null) => (path: string) => (path === SERVICE_ACCOUNT_NAMESPACE_FILE ? content : null);
 

@@ -4,8 +4,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { errorBody } from '../server/error-body.js';
-import type { Metrics } from './registry.js';
+import { errorBody } from './error-body.js';
+import type { Metrics } from '../metrics/registry.js';
 
 export interface MetricsEndpointOptions {
   host: string;

@@ -5,7 +5,7 @@ import {
   issueClientCertificate,
   issueServingCertificate,
   type CertificateAuthority,
-} from '../../src/certs/index.js';
+} from '../../src/pki/index.js';
 
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';

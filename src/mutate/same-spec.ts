@@ -3,7 +3,7 @@
 // normalise quantities ("0.5" -> "500m"), so "same" means: everything we render is there with the
 // same value, extra fields are allowed.
 import { isObject, type Json } from '../json.js';
-import { compareQuantities, parseQuantity } from '../policy/quantity.js';
+import { compareQuantities, parseQuantity } from '../kube/quantity.js';
 
 export function sameSpec(rendered: Json | undefined, existing: Json | undefined, inResources = false): boolean {
   if (rendered === existing) return true;

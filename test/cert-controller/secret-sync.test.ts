@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import t from 'tap';
-import { syncSecret } from '../../src/certificates/secret-sync.js';
+import { syncSecret } from '../../src/cert-controller/secret-sync.js';
 import { FakeApi } from './fake-api.js';
 import { DAY_MS, must, pems, secretWith, testPolicy } from './fixtures.js';
 

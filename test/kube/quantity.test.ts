@@ -1,5 +1,5 @@
 import t from 'tap';
-import { compareQuantities, parseQuantity } from '../../src/policy/quantity.js';
+import { compareQuantities, parseQuantity } from '../../src/kube/quantity.js';
 
 t.test('equal quantities written differently compare equal', async (t) => {
   const equal: [string | number, string | number][] = [

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { fillResources } from '../../src/inject/resources.js';
+import { fillResources } from '../../src/mutate/resources.js';
 import { DEFAULT_CONFIG } from '../../src/config/config.js';
 import type { Json } from '../../src/json.js';
 

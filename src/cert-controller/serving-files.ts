@@ -3,7 +3,7 @@
 // pair: each file is replaced atomically (temp file + rename), key first, and files already
 // holding the wanted content are not touched (no reload, no log noise on every check).
 import { mkdir, readFile } from 'node:fs/promises';
-import { writeFileAtomically } from '../certs/atomic-write.js';
+import { writeFileAtomically } from '../pki/atomic-write.js';
 import { dirname } from 'node:path';
 import { fail, ok, type Result } from '../errors.js';
 import { certificateError, type CertificateError } from './errors.js';

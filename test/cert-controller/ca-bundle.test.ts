@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { V1MutatingWebhookConfiguration } from '@kubernetes/client-node';
-import { caBundleNeedsRepair, caBundlePatch, encodeCaBundle, staleWebhooks } from '../../src/certificates/ca-bundle.js';
+import { caBundleNeedsRepair, caBundlePatch, encodeCaBundle, staleWebhooks } from '../../src/cert-controller/ca-bundle.js';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const OTHER = '-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n';

@@ -1,6 +1,6 @@
 // Making certificates for the Secret with src/certs: a new CA and serving certificate, or a new
 // serving certificate from the CA already stored (renewal keeps the trust anchor unchanged).
-import { createCertificateAuthority, issueServingCertificate, type CertificateAuthority } from '../certs/index.js';
+import { createCertificateAuthority, issueServingCertificate, type CertificateAuthority } from '../pki/index.js';
 import { ok, type Result } from '../errors.js';
 import { fromInjectorError, type CertificateError } from './errors.js';
 import type { CertificatePolicy } from './policy.js';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ApiException } from '@kubernetes/client-node';
-import { httpStatus, kubeFailure, type KubeOperation } from '../../src/certificates/kube-errors.js';
+import { httpStatus, kubeFailure, type KubeOperation } from '../../src/cert-controller/kube-errors.js';
 
 const getSecret: KubeOperation = { verb: 'get', resource: 'secrets', name: 'tls', namespace: 'ns', server: 'https://10.0.0.1' };
 const patchWebhook: KubeOperation = { verb: 'patch', resource: 'mutatingwebhookconfigurations', name: 'injector' };

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { planCertificates, type CertificatePlan } from '../../src/certificates/plan.js';
-import { issueAuthorityAndServing } from '../../src/certificates/issue.js';
+import { planCertificates, type CertificatePlan } from '../../src/cert-controller/plan.js';
+import { issueAuthorityAndServing } from '../../src/cert-controller/issue.js';
 import type { V1Secret } from '@kubernetes/client-node';
 import { DAY_MS, must, pems, renewedPems, secretWith, testPolicy } from './fixtures.js';
 

@@ -6,8 +6,8 @@ import type { V1MutatingWebhookConfiguration, V1Secret } from '@kubernetes/clien
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { fail, ok, type Result } from '../../src/errors.js';
-import type { CertificateApi } from '../../src/certificates/kube-api.js';
-import { kubeFailure, type KubeFailure, type KubeOperation } from '../../src/certificates/kube-errors.js';
+import type { CertificateApi } from '../../src/cert-controller/kube-api.js';
+import { kubeFailure, type KubeFailure, type KubeOperation } from '../../src/cert-controller/kube-errors.js';
 
 type Method = keyof CertificateApi;
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { Config } from '../config/config.js';
 import type { Json } from '../json.js';
-import { injectDocument } from '../offline/inject.js';
+import { injectDocument } from '../workloads/document.js';
 
 export type OutputFormat = 'yaml' | 'json' | 'patch' | 'review';
 

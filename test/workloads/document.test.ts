@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { injectDocument } from '../../src/offline/inject.js';
-import { runInject } from '../../src/cli/inject-command.js';
+import { injectDocument } from '../../src/workloads/document.js';
+import { runInject } from '../../src/cli/inject.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config.js';
 import { isObject, type Json, type JsonObject } from '../../src/json.js';
 

@@ -3,7 +3,7 @@
 // filled request is lowered to the user's limit. What the user wrote is never changed.
 import type { Resources } from '../config/config.js';
 import { isObject, type Json, type JsonObject } from '../json.js';
-import { compareQuantities, parseQuantity } from '../policy/quantity.js';
+import { compareQuantities, parseQuantity } from '../kube/quantity.js';
 
 function listOf(value: Json | undefined): JsonObject {
   return isObject(value) ? value : {};

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { alsoStopping } from '../../src/certificates/shutdown.js';
-import type { CertificateController } from '../../src/certificates/controller.js';
+import { alsoStopping } from '../../src/cert-controller/shutdown.js';
+import type { CertificateController } from '../../src/cert-controller/controller.js';
 
 function fakes() {
   const calls: string[] = [];

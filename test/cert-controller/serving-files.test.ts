@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { writeServingFiles } from '../../src/certificates/serving-files.js';
+import { writeServingFiles } from '../../src/cert-controller/serving-files.js';
 
 async function dir(t: Test): Promise<string> {
   const d = await mkdtemp(join(tmpdir(), 'fsi-serving-'));

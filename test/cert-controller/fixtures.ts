@@ -3,9 +3,9 @@
 // because RSA key generation is the slow part.
 import type { V1Secret } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { issueAuthorityAndServing, renewServing, type CertificatePems } from '../../src/certificates/issue.js';
-import { certificatePolicy, type CertificatePolicy } from '../../src/certificates/policy.js';
-import { secretManifest } from '../../src/certificates/secret-manifest.js';
+import { issueAuthorityAndServing, renewServing, type CertificatePems } from '../../src/cert-controller/issue.js';
+import { certificatePolicy, type CertificatePolicy } from '../../src/cert-controller/policy.js';
+import { secretManifest } from '../../src/cert-controller/secret-manifest.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config.js';
 
 export const NAMESPACE = 'webhook-system';

@@ -1,7 +1,7 @@
 // What the controller aims for, derived once from the configuration: the names the serving
 // certificate must cover, how long certificates live and when they are renewed.
 import type { Config } from '../config/config.js';
-import { serviceDnsNames } from '../certs/index.js';
+import { serviceDnsNames } from '../pki/index.js';
 
 /** Ten years: the CA is rotated only by deleting the Secret (see README), so it must outlive any install. */
 export const CA_VALIDITY_DAYS = 3650;
