@@ -22,7 +22,7 @@ export type CertificateErrorCode =
   | 'CERT_FILES_WRITE_FAILED'
   // Gave up waiting for the API server at start-up.
   | 'CERT_START_TIMEOUT'
-  // Passed through from src/certs (e.g. a service name that is not a DNS label).
+  // Passed through from src/pki (e.g. a service name that is not a DNS label).
   | ErrorCode;
 
 export interface CertificateError {
@@ -36,7 +36,7 @@ export function certificateError(code: CertificateErrorCode, message: string, tr
   return { code, message, transient };
 }
 
-/** Errors from src/certs are about our own inputs: never transient. */
+/** Errors from src/pki are about our own inputs: never transient. */
 export function fromInjectorError(error: InjectorError): CertificateError {
   return { code: error.code, message: error.message, transient: false };
 }

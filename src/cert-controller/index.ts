@@ -1,4 +1,4 @@
-// The self-managed certificates API (certificates.mode: selfManaged) that main.ts and the tests use.
+// The self-managed certificates API (certificates.mode: selfManaged) that the serve command and the tests use.
 export {
   startCertificateController,
   DEFAULT_START_TIMEOUT_MS,

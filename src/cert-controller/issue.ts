@@ -1,4 +1,4 @@
-// Making certificates for the Secret with src/certs: a new CA and serving certificate, or a new
+// Making certificates for the Secret with src/pki: a new CA and serving certificate, or a new
 // serving certificate from the CA already stored (renewal keeps the trust anchor unchanged).
 import { createCertificateAuthority, issueServingCertificate, type CertificateAuthority } from '../pki/index.js';
 import { ok, type Result } from '../errors.js';

@@ -5,6 +5,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import type { Config } from '../config/config.js';
 import type { Json } from '../json.js';
 import { injectDocument } from '../workloads/document.js';
+import { configFrom, fatal, type Values } from './args.js';
 
 export type OutputFormat = 'yaml' | 'json' | 'patch' | 'review';
 
@@ -59,4 +60,15 @@ export function runInject(file: string, output: OutputFormat | undefined, config
   if (format === 'yaml') io.stdout(rendered.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
   else io.stdout(`${rendered.map((d) => JSON.stringify(d, null, 2)).join('\n')}\n`);
   return 0;
+}
+
+export function inject(values: Values): void {
+  if (values.file === undefined) fatal('inject needs -f FILE (or -f - for standard input)');
+  const output = values.output;
+  if (output !== undefined && !['yaml', 'json', 'patch', 'review'].includes(output)) fatal(`--output must be yaml, json, patch or review, got ${output}`);
+  const config = configFrom(values);
+  process.exitCode = runInject(values.file, output as OutputFormat | undefined, config, {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
 }

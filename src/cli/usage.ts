@@ -1,4 +1,4 @@
-// The CLI's help text, kept apart so main.ts stays a dispatcher.
+// The CLI's help text.
 export const USAGE = `feldera-sidecar-injector: a Kubernetes mutating admission webhook that injects the sidecars a
 Feldera pipeline declares in runtime_config.init_containers.
 

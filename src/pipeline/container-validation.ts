@@ -2,6 +2,8 @@
 // messages that point into the runtime_config (init_containers[1].resources.limits.cpu) instead
 // of into a pod the user never wrote. Errors deny the pod; warnings only inform.
 import { isObject, type Json, type JsonObject } from '../json.js';
+import { CONTAINER_FIELDS, PULL_POLICIES } from '../kube/container-fields.js';
+import { isDns1123Label, isEnvVarName, isResourceName } from '../kube/names.js';
 import { compareQuantities, isNegative, parseQuantity, type Quantity } from '../kube/quantity.js';
 
 export interface ContainerFindings {
@@ -11,20 +13,7 @@ export interface ContainerFindings {
   warnings: string[];
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const RESOURCE_NAME = /^(cpu|memory|ephemeral-storage|hugepages-[A-Za-z0-9.]+|([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-
-// Fields of core/v1 Container as of Kubernetes 1.34. Anything else would be dropped silently by
-// the apiserver, so a typo ("comand") is worth a warning rather than a sidecar that does nothing.
-const CONTAINER_FIELDS = new Set([
-  'name', 'image', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources', 'resizePolicy',
-  'restartPolicy', 'restartPolicyRules', 'volumeMounts', 'volumeDevices', 'livenessProbe', 'readinessProbe',
-  'startupProbe', 'lifecycle', 'terminationMessagePath', 'terminationMessagePolicy', 'imagePullPolicy',
-  'securityContext', 'stdin', 'stdinOnce', 'tty',
-]);
 const OBJECT_FIELDS = ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'securityContext'] as const;
-const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 const RESOURCE_FIELDS = new Set(['requests', 'limits', 'claims']);
 
 function kindOf(value: Json | undefined): string {
@@ -55,7 +44,7 @@ function checkResourceList(value: Json | undefined, path: string, errors: string
     return parsed;
   }
   for (const [name, raw] of Object.entries(value)) {
-    if (!RESOURCE_NAME.test(name)) {
+    if (!isResourceName(name)) {
       errors.push(`${path}: ${quote(name)} is not a resource name (cpu, memory, ephemeral-storage, hugepages-<size> or <domain>/<name>)`);
       continue;
     }
@@ -113,7 +102,7 @@ function checkEnv(value: Json | undefined, path: string, errors: string[]): void
       errors.push(`${at}: must be an object with "name" and "value" or "valueFrom", got ${kindOf(entry)}`);
       return;
     }
-    if (typeof entry.name !== 'string' || !ENV_NAME.test(entry.name)) {
+    if (typeof entry.name !== 'string' || !isEnvVarName(entry.name)) {
       errors.push(`${at}.name: must be a non-empty variable name of letters, digits, '_', '-' and '.', not starting with a digit`);
     }
     if (entry.value !== undefined && typeof entry.value !== 'string') errors.push(`${at}.value: must be a string (quote numbers and booleans)`);
@@ -160,7 +149,7 @@ function checkVolumeMounts(value: Json | undefined, path: string, errors: string
 function checkContainer(container: JsonObject, path: string, errors: string[], warnings: string[]): void {
   const { name, image } = container;
   if (name === undefined) errors.push(`${path}.name: required`);
-  else if (typeof name !== 'string' || !DNS1123_LABEL.test(name) || name.length > 63) {
+  else if (typeof name !== 'string' || !isDns1123Label(name)) {
     errors.push(
       `${path}.name: ${quote(name)} must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)`,
     );

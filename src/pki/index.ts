@@ -1,4 +1,4 @@
-// The certificates API main.ts and the tests use.
+// The PKI API the CLI, the certificate controller and the tests use.
 export { createCertificateAuthority, type AuthorityOptions } from './authority.js';
 export { issueClientCertificate, type ClientCertificateOptions } from './client.js';
 export {

@@ -1,4 +1,4 @@
-// The server API main.ts uses.
+// The server API the serve command uses.
 export { startServer, type HttpsApp, type ServerHandle, type ServerOptions } from './server.js';
 export { installSignalHandlers, type SignalOptions } from './signals.js';
 export { StartupError } from './startup-error.js';

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { errorBody } from './error-body.js';
 import type { Metrics } from '../metrics/registry.js';
 
-export interface MetricsEndpointOptions {
+export interface PlainPortOptions {
   host: string;
   port: number;
   metrics: Metrics;
@@ -15,12 +15,12 @@ export interface MetricsEndpointOptions {
   logger: Logger;
 }
 
-export interface MetricsEndpoint {
+export interface PlainPort {
   readonly port: number;
   close(): Promise<void>;
 }
 
-export async function startMetricsEndpoint(options: MetricsEndpointOptions): Promise<MetricsEndpoint> {
+export async function startPlainPort(options: PlainPortOptions): Promise<PlainPort> {
   const { metrics, isReady, logger } = options;
   const server = createServer((request, response) => {
     route(request, response).catch((error: unknown) => {

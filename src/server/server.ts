@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { decide as realDecide } from '../decide.js';
 import { injectorError } from '../errors.js';
-import { startMetricsEndpoint, type MetricsEndpoint } from './plain-port.js';
+import { startPlainPort, type PlainPort } from './plain-port.js';
 import { createMetrics } from '../metrics/registry.js';
 import { createAdmissionHandler, type DecideFunction } from './admission-handler.js';
 import { clientErrorHandler, installErrorHandlers } from './errors.js';
@@ -104,9 +104,9 @@ export async function startServer(config: Config, options: ServerOptions): Promi
     throw listenError('HTTPS', serverConfig.host, serverConfig.port, error);
   }
 
-  let metricsEndpoint: MetricsEndpoint;
+  let plainPort: PlainPort;
   try {
-    metricsEndpoint = await startMetricsEndpoint({
+    plainPort = await startPlainPort({
       host: serverConfig.metricsHost,
       port: serverConfig.metricsPort,
       metrics,
@@ -131,7 +131,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   const port = app.server.address();
   const handle = lifecycle({
     port: typeof port === 'object' && port !== null ? port.port : serverConfig.port,
-    metricsPort: metricsEndpoint.port,
+    metricsPort: plainPort.port,
     drainSeconds: serverConfig.drainSeconds,
     readiness,
     logger,
@@ -146,7 +146,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);
       app.server.closeAllConnections();
       await closed;
-      await metricsEndpoint.close();
+      await plainPort.close();
     },
   });
 

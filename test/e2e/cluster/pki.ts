@@ -1,4 +1,4 @@
-// The test cluster's PKI, made with the injector's own certificate code (src/certs):
+// The test cluster's PKI, made with the injector's own certificate code (src/pki):
 //   - the cluster CA: signs the apiserver's serving certificate and every client certificate the
 //     apiserver accepts (--client-ca-file): the admin (O=system:masters) and the controller-manager;
 //   - the service-account signing key pair (--service-account-*-key-file);
