@@ -98,7 +98,7 @@ function semanticErrors(config: Config): string[] {
     const map = at(path);
     for (const [name, quantity] of Object.entries(isObject(map) ? map : {})) {
       const q = parseQuantity(quantity);
-      if (q === null || q.mantissa < 0n) errors.push(`${path}.${name}: ${JSON.stringify(quantity)} is not a valid quantity (e.g. "500m", "512Mi")`);
+      if (q === null || q.negative) errors.push(`${path}.${name}: ${JSON.stringify(quantity)} is not a valid quantity (e.g. "500m", "512Mi")`);
     }
   }
   const { requests, limits } = config.sidecars.defaultResources;

@@ -1,25 +1,50 @@
 import t from 'tap';
-import { compareQuantities, parseQuantity } from '../../src/kube/quantity.js';
+import { compareQuantities, isWholeNumber, parseQuantity, quantityKey, storedQuantityKey } from '../../src/kube/quantity.js';
 
-t.test('equal quantities written differently compare equal', async (t) => {
-  const equal: [string | number, string | number][] = [
-    ['100m', '0.1'],
-    ['1Gi', '1024Mi'],
-    ['1G', '1000M'],
-    ['2', '2000m'],
-    ['1e3', '1k'],
-    [2, '2'],
-    ['.5', '500m'],
-    ['1Ki', '1024'],
-    ['5.', '5'],
-    ['+1', '1'],
-    ['0.001', '1m'],
+// Each row was checked against kube-apiserver 1.34 (a pod with this memory limit, dry run); the
+// e2e validation table re-checks the quantity rows of test/pipeline/validation-cases.ts.
+t.test('values, including apimachinery quirks', async (t) => {
+  const values: [string | number, string][] = [
+    ['100m', '1e-1'],
+    ['0.1', '1e-1'],
+    ['1Gi', '1073741824e0'],
+    ['1024Mi', '1073741824e0'],
+    ['1e3', '1e3'],
+    [1000, '1e3'],
+    ['1E3', '1e3'],
+    ['1e+3', '1e3'],
+    ['1e0001', '1e1'],
+    ['1e400', '1e400'],
+    ['1.5Ki', '1536e0'],
+    ['.5', '5e-1'],
+    ['5.', '5e0'],
+    ['1.e3', '1e3'],
+    ['+1', '1e0'],
+    ['-0', '0'],
+    ['+', '0'],
+    ['.', '0'],
+    ['e3', '0'],
+    ['m', '0'],
+    [' 1', '1e0'],
+    ['1Mi ', '1048576e0'],
+    ['0.0000000001', '1e-9'],
+    ['1e-1000', '1e-9'],
+    ['1.0000000001', '1000000001e-9'],
+    ['9Ei', '9223372036854775807e0'],
+    ['10000Ei', '9223372036854775807e0'],
+    ['99999999999999999999999', '99999999999999999999999e0'],
+    ['1e1000', '1e1000'],
+    [0.5, '5e-1'],
   ];
-  for (const [a, b] of equal) {
-    const qa = parseQuantity(a);
-    const qb = parseQuantity(b);
-    t.ok(qa && qb, `${a} and ${b} parse`);
-    if (qa && qb) t.equal(compareQuantities(qa, qb), 0, `${a} == ${b}`);
+  for (const [text, key] of values) {
+    const q = parseQuantity(text);
+    t.strictSame(q === null ? null : quantityKey(q), key, `${JSON.stringify(text)} = ${key}`);
+  }
+});
+
+t.test('refused like the apiserver refuses them', async (t) => {
+  for (const bad of ['lots', '1.2.3', '', '1Kb', '--1', '0x10', '1_000', '1ki', '1e', '1e3Mi', '1mi', '1.5mi', '١', '1 000', '1e99999999999999999999', '1e1001', '1e2147483648', '1e-4294967296', 1e400, 12345678901234567890, null, true, {}, [], Number.NaN, Infinity]) {
+    t.strictSame(parseQuantity(bad), null, `${JSON.stringify(bad)} is not a quantity`);
   }
 });
 
@@ -30,16 +55,36 @@ t.test('ordering', async (t) => {
     ['1000Mi', '1Gi'],
     ['1G', '1Gi'],
     ['-1', '0'],
+    ['-2', '-1'],
     ['4000Mi', '8000Mi'],
+    ['1e-10', '2n'],
+    ['9Ei', '1e400'],
+    ['0.99999', '1'],
   ];
   for (const [a, b] of less) {
-    t.equal(compareQuantities(parseQuantity(a)!, parseQuantity(b)!), -1, `${a} < ${b}`);
-    t.equal(compareQuantities(parseQuantity(b)!, parseQuantity(a)!), 1, `${b} > ${a}`);
+    t.strictSame(compareQuantities(parseQuantity(a)!, parseQuantity(b)!), -1, `${a} < ${b}`);
+    t.strictSame(compareQuantities(parseQuantity(b)!, parseQuantity(a)!), 1, `${b} > ${a}`);
+  }
+  for (const [a, b] of [['100m', '0.1'], ['1Ki', '1024'], ['2', '2000m'], ['1e-10', '1e-11'], ['0', '-0'], [2, '2']] as const) {
+    t.strictSame(compareQuantities(parseQuantity(a)!, parseQuantity(b)!), 0, `${a} == ${b}`);
   }
 });
 
-t.test('invalid quantities are refused', async (t) => {
-  for (const bad of ['lots', '1.2.3', '', '1Kb', '--1', '1e1000', ' 1', '1 ', 'm', 'Mi', '1.5mi', null, true, {}, [], Number.NaN, Infinity]) {
-    t.equal(parseQuantity(bad), null, `${JSON.stringify(bad)} is not a quantity`);
-  }
+t.test('whole numbers', async (t) => {
+  t.strictSame(['1', '2k', '1Ki', '1000m', '0', '1.0'].map((s) => isWholeNumber(parseQuantity(s)!)), [true, true, true, true, true, true]);
+  t.strictSame(['1.5', '500m', '1n', '0.5Ki'].map((s) => isWholeNumber(parseQuantity(s)!)), [false, false, false, true]);
+});
+
+t.test('cost is linear in the length: no backtracking, no BigInt', async (t) => {
+  // Not a timing assertion: the same answer for a huge input proves it completes; the bench
+  // reports the time per KB.
+  const digits = '1'.repeat(200_000);
+  t.strictSame(parseQuantity(`${digits}x`), null);
+  t.strictSame(quantityKey(parseQuantity(`${digits}Ei`)!), '9223372036854775807e0');
+  t.strictSame(quantityKey(parseQuantity(digits)!), `${digits}e0`);
+});
+
+t.test('the value the apiserver stores: milli precision, rounded up', async (t) => {
+  const stored = ['1.0000000001', '1e-10', '1001m', '1', '-1.0001', '0'].map((s) => storedQuantityKey(parseQuantity(s)!));
+  t.strictSame(stored, ['1001e-3', '1e-3', '1001e-3', '1e0', '-1001e-3', '0']);
 });
