@@ -109,19 +109,21 @@ export function decide(review: AdmissionReview, config: Config): Decision {
   }
 
   // 6. Inject and mark.
-  const result = injectSidecars(object, sidecars);
+  const result = injectSidecars(object, sidecars.map((rendered, i) => ({ declared: findings.containers[i] ?? rendered, rendered })));
   if (!result.ok) {
     const message = bulleted(`init_containers in the pipeline's runtime_config (annotation ${annotation}) cannot be added to the pod`, result.errors);
     return answer(denied(req.uid, 422, message, warnings), 'denied', 'CONTAINER_COLLISION');
   }
-  const { pod, added, warnings: injectWarnings } = result.injection;
+  const { pod, added, updated, removed, warnings: injectWarnings } = result.injection;
   warnings.push(...injectWarnings);
 
   // 7. Answer.
   const ops = computePatch(object, pod);
   if (ops.length === 0) return answer(allowed(req.uid, warnings), 'unchanged', 'already injected');
-  return answer(patched(req.uid, ops, warnings), added.length > 0 ? 'injected' : 'unchanged', added.length > 0 ? 'injected' : 'status refreshed', {
-    injected: added,
+  const written = [...added, ...updated];
+  const reason = added.length > 0 ? 'injected' : updated.length > 0 ? 'sidecars brought to the declared spec' : removed.length > 0 ? 'undeclared sidecars removed' : 'status refreshed';
+  return answer(patched(req.uid, ops, warnings), written.length > 0 || removed.length > 0 ? 'injected' : 'unchanged', reason, {
+    injected: written,
     mutated: pod,
     ops,
   });

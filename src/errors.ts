@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'REVIEW_NO_OBJECT'
   // The pipeline's runtime_config or its init_containers are wrong (a denial).
   | 'RUNTIME_CONFIG_INVALID'
+  | 'LIMIT_EXCEEDED'
   | 'CONTAINER_INVALID'
   | 'CONTAINER_COLLISION'
   // Platform policy (a denial when enforced, a warning otherwise).

@@ -18,14 +18,14 @@ export function fillResources(resources: Json | undefined, defaults: Resources):
   const userLimits = listOf(given.limits);
 
   for (const [name, fallback] of Object.entries(defaults.requests)) {
-    if (name in userRequests) continue;
+    if (Object.hasOwn(userRequests, name)) continue;
     const limit = userLimits[name];
     const limitQ = limit === undefined ? null : parseQuantity(limit);
     const fallbackQ = parseQuantity(fallback);
     requests[name] = limitQ !== null && fallbackQ !== null && compareQuantities(fallbackQ, limitQ) > 0 ? (limit as Json) : fallback;
   }
   for (const [name, fallback] of Object.entries(defaults.limits)) {
-    if (name in userLimits) continue;
+    if (Object.hasOwn(userLimits, name)) continue;
     const request = userRequests[name];
     const requestQ = request === undefined ? null : parseQuantity(request);
     const fallbackQ = parseQuantity(fallback);

@@ -1,23 +1,17 @@
-// Whether a container already in the pod is the sidecar we would inject. The apiserver defaults
-// fields before admission (terminationMessagePath, imagePullPolicy, ports[].protocol...) and may
-// normalise quantities ("0.5" -> "500m"), so "same" means: everything we render is there with the
-// same value, extra fields are allowed.
-import { isObject, type Json } from '../json.js';
-import { compareQuantities, parseQuantity } from '../kube/quantity.js';
+// Whether a container already in the pod under a declared name is the declared sidecar, put there
+// by someone else (Feldera's Enterprise runner renders init_containers into the StatefulSet
+// itself). It is when it equals the declared spec once the apiserver's defaults are applied to
+// both (terminationMessagePath, imagePullPolicy, ports' protocol, probe thresholds...), quantities
+// compared by value, the service-account token mount set aside; a restartPolicy of Always that
+// the declaration left out is tolerated.
+import type { JsonObject } from '../json.js';
+import { canonicalText } from '../kube/canonical.js';
+import { withApiserverDefaults } from '../kube/defaults.js';
+import { withoutServiceAccountMount } from './status.js';
 
-export function sameSpec(rendered: Json | undefined, existing: Json | undefined, inResources = false): boolean {
-  if (rendered === existing) return true;
-  if (Array.isArray(rendered)) {
-    return Array.isArray(existing) && rendered.length === existing.length && rendered.every((item, i) => sameSpec(item, existing[i], inResources));
-  }
-  if (isObject(rendered)) {
-    if (!isObject(existing)) return false;
-    return Object.entries(rendered).every(([key, value]) => sameSpec(value, existing[key], inResources || key === 'resources'));
-  }
-  if (inResources && rendered !== undefined && existing !== undefined) {
-    const a = parseQuantity(rendered);
-    const b = parseQuantity(existing);
-    return a !== null && b !== null && compareQuantities(a, b) === 0;
-  }
-  return false;
+export function isDeclaredSpec(existing: JsonObject, declared: JsonObject, hostNetwork: boolean): boolean {
+  const actual = canonicalText(withApiserverDefaults(withoutServiceAccountMount(existing), hostNetwork));
+  const asDeclared = (c: JsonObject): string => canonicalText(withApiserverDefaults(c, hostNetwork));
+  if (actual === asDeclared(declared)) return true;
+  return declared.restartPolicy === undefined && actual === asDeclared({ ...declared, restartPolicy: 'Always' });
 }

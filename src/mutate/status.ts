@@ -1,38 +1,53 @@
-// The sidecar.feldera.com/status annotation: which sidecars this webhook put in the pod and a hash
-// of what it rendered. Containers it names are ours, so a second pass (reinvocation, or a pod
-// created from an injected template) recognises them instead of calling them collisions.
+// The sidecar.feldera.com/status annotation: which sidecars this webhook put in the pod, each with
+// a hash of the container as the apiserver stores it. A second pass (reinvocation, or a pod
+// created from an injected template) reads it to tell its own sidecars from name collisions, and
+// to tell a container that is exactly what was injected from one that changed since.
+//   {"version":2,"sidecars":[{"name":"example","hash":"sha256:..."}]}
+// Version 1 ({"version":1,"sidecars":["example"],"hash":...}) listed names only; its names are
+// still honoured, with no hash to compare.
 import { createHash } from 'node:crypto';
-import { isObject, type JsonObject } from '../json.js';
+import { isObject, readJson, type JsonObject } from '../json.js';
+import { canonicalText } from '../kube/canonical.js';
+import { withApiserverDefaults } from '../kube/defaults.js';
 
-export interface InjectionStatus {
-  version: 1;
-  sidecars: string[];
+export interface SidecarRecord {
+  name: string;
   hash: string;
 }
 
-export function hashSidecars(sidecars: readonly JsonObject[]): string {
-  return `sha256:${createHash('sha256').update(JSON.stringify(sidecars)).digest('hex').slice(0, 16)}`;
+/** What a status annotation claims: name -> hash (null: claimed by a version 1 status, no hash). */
+export type Claims = ReadonlyMap<string, string | null>;
+
+/** Mounted by the ServiceAccount admission plugin into every container the pod has when it is created. */
+export const SERVICE_ACCOUNT_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** The container without the token mount the apiserver adds by itself (it is not ours to compare). */
+export function withoutServiceAccountMount(container: JsonObject): JsonObject {
+  const mounts = container.volumeMounts;
+  if (!Array.isArray(mounts)) return container;
+  const kept = mounts.filter((m) => !(isObject(m) && m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH && typeof m.name === 'string' && m.name.startsWith('kube-api-access-')));
+  return kept.length === mounts.length ? container : { ...container, volumeMounts: kept };
 }
 
-export function renderStatus(sidecars: readonly JsonObject[]): string {
-  const status: InjectionStatus = {
-    version: 1,
-    sidecars: sidecars.map((s) => String(s.name)),
-    hash: hashSidecars(sidecars),
-  };
-  return JSON.stringify(status);
+/** The hash of a container as stored: apiserver defaults applied, canonical text, service-account mount aside. */
+export function sidecarHash(container: JsonObject, hostNetwork: boolean): string {
+  const text = canonicalText(withApiserverDefaults(withoutServiceAccountMount(container), hostNetwork));
+  return `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
 }
 
-/** Names listed by an existing status annotation; an unreadable one claims nothing. */
-export function claimedNames(annotation: string | undefined): Set<string> {
-  if (annotation === undefined) return new Set();
-  try {
-    const parsed: unknown = JSON.parse(annotation);
-    if (isObject(parsed) && Array.isArray(parsed.sidecars)) {
-      return new Set(parsed.sidecars.filter((n): n is string => typeof n === 'string'));
-    }
-  } catch {
-    // fall through: treat as absent
+export function renderStatus(records: readonly SidecarRecord[]): string {
+  return JSON.stringify({ version: 2, sidecars: records.map((r) => ({ name: r.name, hash: r.hash })) });
+}
+
+/** The claims of an existing status annotation; an unreadable one claims nothing. */
+export function readClaims(annotation: string | undefined): Claims {
+  const claims = new Map<string, string | null>();
+  if (annotation === undefined) return claims;
+  const read = readJson(annotation);
+  if (!read.ok || !isObject(read.value) || !Array.isArray(read.value.sidecars)) return claims;
+  for (const entry of read.value.sidecars) {
+    if (typeof entry === 'string') claims.set(entry, null);
+    else if (isObject(entry) && typeof entry.name === 'string') claims.set(entry.name, typeof entry.hash === 'string' ? entry.hash : null);
   }
-  return new Set();
+  return claims;
 }

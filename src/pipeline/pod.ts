@@ -25,11 +25,6 @@ export function annotationOf(pod: JsonObject, key: string): string | undefined {
   return stringAt(metadataOf(pod).annotations, key);
 }
 
-export function containerList(spec: JsonObject, field: 'containers' | 'initContainers' | 'ephemeralContainers'): JsonObject[] {
-  const list = spec[field];
-  return Array.isArray(list) ? list.filter(isObject) : [];
-}
-
 export interface NamedContainer {
   field: 'containers' | 'initContainers' | 'ephemeralContainers';
   index: number;
@@ -41,8 +36,11 @@ export function containersByName(pod: JsonObject): Map<string, NamedContainer> {
   const spec = specOf(pod);
   const out = new Map<string, NamedContainer>();
   for (const field of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
-    containerList(spec, field).forEach((container, index) => {
-      if (typeof container.name === 'string' && !out.has(container.name)) out.set(container.name, { field, index, container });
+    const list = spec[field];
+    if (!Array.isArray(list)) continue;
+    // Indexes into the list as received (non-objects included), so patches and messages point right.
+    list.forEach((container, index) => {
+      if (isObject(container) && typeof container.name === 'string' && !out.has(container.name)) out.set(container.name, { field, index, container });
     });
   }
   return out;

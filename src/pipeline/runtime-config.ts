@@ -1,8 +1,10 @@
 // Reads a Feldera runtime_config (RuntimeConfig, or PipelineConfig with the RuntimeConfig fields
 // flattened at its top level) from the pod annotation. Feldera itself never validates
-// init_containers, so this is the first place a mistake in it can be caught.
+// init_containers, so this is the first place a mistake in it can be caught. Everything is
+// bounded before it is read: size, then nesting depth, then the number of sidecars.
 import { fail, injectorError, ok, type Result } from '../errors.js';
-import { isObject, type Json } from '../json.js';
+import { depthExceeds, isObject, readJson, type Json } from '../json.js';
+import { LIMITS } from './limits.js';
 
 export interface PipelineRuntime {
   /** The declared sidecars, unvalidated; empty when absent or null. */
@@ -18,14 +20,22 @@ function describe(value: Json): string {
 }
 
 export function readRuntimeConfig(text: string, annotation: string): Result<PipelineRuntime> {
-  let parsed: Json;
-  try {
-    parsed = JSON.parse(text) as Json;
-  } catch (error) {
-    // The parser's message gives a position; the content itself stays out of messages and logs.
-    const reason = error instanceof Error ? error.message : String(error);
-    return fail(injectorError('RUNTIME_CONFIG_INVALID', `annotation ${annotation} is not valid JSON (${reason}); it must hold the pipeline's runtime_config`));
+  // Characters first: cheap, and a UTF-8 byte count is at least the UTF-16 length / 1.
+  if (text.length > LIMITS.annotationBytes || Buffer.byteLength(text) > LIMITS.annotationBytes) {
+    return fail(
+      injectorError(
+        'LIMIT_EXCEEDED',
+        `annotation ${annotation} is larger than ${LIMITS.annotationBytes} bytes (the limit for all annotations of a pod); shorten the runtime_config`,
+      ),
+    );
   }
+  const read = readJson(text);
+  if (!read.ok) {
+    return fail(
+      injectorError('RUNTIME_CONFIG_INVALID', `annotation ${annotation} is not valid JSON (${read.problem}); it must hold the pipeline's runtime_config`),
+    );
+  }
+  const parsed = read.value;
   if (!isObject(parsed)) {
     return fail(
       injectorError(
@@ -34,6 +44,9 @@ export function readRuntimeConfig(text: string, annotation: string): Result<Pipe
       ),
     );
   }
+  if (depthExceeds(parsed, LIMITS.depth)) {
+    return fail(injectorError('LIMIT_EXCEEDED', `annotation ${annotation} nests deeper than ${LIMITS.depth} levels; a runtime_config needs far fewer`));
+  }
   const declared = parsed.init_containers;
   if (declared !== undefined && declared !== null && !Array.isArray(declared)) {
     return fail(
@@ -41,6 +54,11 @@ export function readRuntimeConfig(text: string, annotation: string): Result<Pipe
         'RUNTIME_CONFIG_INVALID',
         `annotation ${annotation}: init_containers must be an array of Kubernetes Container objects, got ${describe(declared)}`,
       ),
+    );
+  }
+  if (Array.isArray(declared) && declared.length > LIMITS.sidecars) {
+    return fail(
+      injectorError('LIMIT_EXCEEDED', `annotation ${annotation}: ${declared.length} init_containers declared; this webhook accepts at most ${LIMITS.sidecars} sidecars per pipeline`),
     );
   }
   const hosts = typeof parsed.hosts === 'number' && Number.isInteger(parsed.hosts) && parsed.hosts > 1 ? parsed.hosts : 1;
