@@ -17,6 +17,7 @@ import { keepEqualParts } from '../kube/canonical.js';
 import { withApiserverDefaults } from '../kube/defaults.js';
 import { STATUS_ANNOTATION } from '../pipeline/annotations.js';
 import { annotationOf, containersByName, specOf, volumeNames } from '../pipeline/pod.js';
+import { quoteName } from '../messages.js';
 import { isDeclaredSpec } from './same-spec.js';
 import { readClaims, renderStatus, sidecarHash, SERVICE_ACCOUNT_MOUNT_PATH, type SidecarRecord } from './status.js';
 
@@ -45,10 +46,10 @@ const WHERE: Record<string, string> = { containers: 'spec.containers', initConta
 
 function volumeMountErrors(sidecar: JsonObject, index: number, volumes: readonly string[]): string[] {
   const mounts = Array.isArray(sidecar.volumeMounts) ? sidecar.volumeMounts : [];
-  const known = volumes.length > 0 ? volumes.join(', ') : 'none';
+  const known = volumes.length > 0 ? volumes.slice(0, 20).map((v) => quoteName(v)).join(', ') + (volumes.length > 20 ? ', ...' : '') : 'none';
   return mounts.flatMap((mount, i) =>
     isObject(mount) && typeof mount.name === 'string' && !volumes.includes(mount.name)
-      ? [`init_containers[${index}].volumeMounts[${i}].name: volume "${mount.name}" does not exist in the pod (volumes: ${known})`]
+      ? [`init_containers[${index}].volumeMounts[${i}].name: volume ${quoteName(mount.name)} does not exist in the pod (volumes: ${known})`]
       : [],
   );
 }
@@ -87,7 +88,7 @@ export function injectSidecars(received: JsonObject, sidecars: readonly SidecarT
 
   sidecars.forEach(({ declared, rendered }, index) => {
     const name = String(rendered.name);
-    const at = `init_containers[${index}] "${name}"`;
+    const at = `init_containers[${index}] ${quoteName(name)}`;
     const hash = sidecarHash(rendered, hostNetwork);
     records.push({ name, hash });
     const found = existing.get(name);
@@ -100,7 +101,7 @@ export function injectSidecars(received: JsonObject, sidecars: readonly SidecarT
     }
     const where = `${WHERE[found.field]}[${found.index}]`;
     if (found.field !== 'initContainers') {
-      errors.push(`init_containers[${index}].name: "${name}" collides with ${where} of the pod; rename the sidecar`);
+      errors.push(`init_containers[${index}].name: ${quoteName(name)} collides with ${where} of the pod; rename the sidecar`);
       return;
     }
     const current = sidecarHash(found.container, hostNetwork);
@@ -117,7 +118,7 @@ export function injectSidecars(received: JsonObject, sidecars: readonly SidecarT
       );
     } else {
       errors.push(
-        `init_containers[${index}].name: "${name}" collides with ${where} of the pod, which has a different spec (not the declared one, and not injected by this webhook); rename the sidecar or remove that init container`,
+        `init_containers[${index}].name: ${quoteName(name)} collides with ${where} of the pod, which has a different spec (not the declared one, and not injected by this webhook); rename the sidecar or remove that init container`,
       );
       return;
     }
@@ -134,10 +135,10 @@ export function injectSidecars(received: JsonObject, sidecars: readonly SidecarT
     if (claimedHash !== null && sidecarHash(found.container, hostNetwork) === claimedHash) {
       dropped.add(found.index);
       injection.removed.push(name);
-      warnings.push(`spec.initContainers[${found.index}] "${name}": injected by this webhook but no longer declared in init_containers; removed`);
+      warnings.push(`spec.initContainers[${found.index}] ${quoteName(name)}: injected by this webhook but no longer declared in init_containers; removed`);
     } else {
       errors.push(
-        `spec.initContainers[${found.index}] "${name}": listed in ${STATUS_ANNOTATION} as injected by this webhook, no longer declared in init_containers, and changed since; remove it from the pod template or declare it again`,
+        `spec.initContainers[${found.index}] ${quoteName(name)}: listed in ${STATUS_ANNOTATION} as injected by this webhook, no longer declared in init_containers, and changed since; remove it from the pod template or declare it again`,
       );
     }
   }

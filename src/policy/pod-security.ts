@@ -3,6 +3,7 @@
 // https://kubernetes.io/docs/concepts/security/pod-security-standards/ for containers.
 import type { PodSecurityLevel } from '../config/config.js';
 import { isObject, type Json, type JsonObject } from '../json.js';
+import { quoteName } from '../messages.js';
 
 const BASELINE_CAPABILITIES = new Set([
   'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
@@ -24,7 +25,7 @@ function baseline(container: JsonObject, at: string): string[] {
   if (sc.privileged === true) out.push(`${at}.securityContext.privileged: must not be true`);
   for (const cap of strings(objectAt(sc.capabilities).add)) {
     if (!BASELINE_CAPABILITIES.has(cap.replace(/^CAP_/, ''))) {
-      out.push(`${at}.securityContext.capabilities.add: "${cap}" is not allowed`);
+      out.push(`${at}.securityContext.capabilities.add: ${quoteName(cap)} is not allowed`);
     }
   }
   const ports = Array.isArray(container.ports) ? container.ports : [];
@@ -34,7 +35,7 @@ function baseline(container: JsonObject, at: string): string[] {
   });
   const selinux = objectAt(sc.seLinuxOptions);
   if (typeof selinux.type === 'string' && !SELINUX_TYPES.has(selinux.type)) {
-    out.push(`${at}.securityContext.seLinuxOptions.type: "${selinux.type}" is not allowed`);
+    out.push(`${at}.securityContext.seLinuxOptions.type: ${quoteName(selinux.type)} is not allowed`);
   }
   if (selinux.user !== undefined && selinux.user !== '') out.push(`${at}.securityContext.seLinuxOptions.user: must not be set`);
   if (selinux.role !== undefined && selinux.role !== '') out.push(`${at}.securityContext.seLinuxOptions.role: must not be set`);
@@ -52,7 +53,7 @@ function restricted(container: JsonObject, podSecurityContext: JsonObject, at: s
   const caps = objectAt(sc.capabilities);
   if (!strings(caps.drop).includes('ALL')) out.push(`${at}.securityContext.capabilities.drop: must include "ALL"`);
   for (const cap of strings(caps.add)) {
-    if (cap !== 'NET_BIND_SERVICE') out.push(`${at}.securityContext.capabilities.add: only "NET_BIND_SERVICE" may be added, not "${cap}"`);
+    if (cap !== 'NET_BIND_SERVICE') out.push(`${at}.securityContext.capabilities.add: only "NET_BIND_SERVICE" may be added, not ${quoteName(cap)}`);
   }
   const runAsNonRoot = sc.runAsNonRoot ?? podSecurityContext.runAsNonRoot;
   if (runAsNonRoot !== true) out.push(`${at}.securityContext.runAsNonRoot: must be true (here or in the pod's securityContext)`);

@@ -5,6 +5,7 @@ import { isObject, type JsonObject } from '../json.js';
 import { compareQuantities, parseQuantity } from '../kube/quantity.js';
 import { imageAllowed } from './images.js';
 import { podSecurityViolations } from './pod-security.js';
+import { quoteName } from '../messages.js';
 
 export interface Verdict {
   deny: string[];
@@ -29,7 +30,7 @@ function capViolations(sidecar: JsonObject, at: string, kind: 'requests' | 'limi
     }
     const valueQ = parseQuantity(value);
     if (valueQ !== null && compareQuantities(valueQ, capQ) > 0) {
-      out.push(`${at}.resources.${kind}.${name}: ${JSON.stringify(value)} is above the platform cap ${cap} (policy.resourceCaps.${kind}.${name})`);
+      out.push(`${at}.resources.${kind}.${name}: above the platform cap ${cap} (policy.resourceCaps.${kind}.${name})`);
     }
   }
   return out;
@@ -51,7 +52,7 @@ export function evaluatePolicy(sidecars: readonly JsonObject[], pod: JsonObject,
     const image = String(sidecar.image);
     if (allowedImages.patterns.length > 0 && !imageAllowed(image, allowedImages.patterns)) {
       record(verdict, allowedImages.action, [
-        `${at}.image: "${image}" is not allowed by policy.allowedImages (allowed: ${allowedImages.patterns.join(', ')})`,
+        `${at}.image: ${quoteName(image, 128)} is not allowed by policy.allowedImages (allowed: ${allowedImages.patterns.join(', ')})`,
       ]);
     }
     record(verdict, resourceCaps.action, [

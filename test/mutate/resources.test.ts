@@ -18,11 +18,11 @@ const cases: [string, Json | undefined, Json][] = [
 for (const [what, given, expected] of cases) {
   t.test(what, async (t) => {
     const before = JSON.stringify(given);
-    t.same(fillResources(given, defaults), expected);
+    t.strictSame(fillResources(given, defaults), expected);
     t.equal(JSON.stringify(given), before, 'the declared resources are not modified');
   });
 }
 
 t.test('custom defaults with only some fields', async (t) => {
-  t.same(fillResources({ limits: { cpu: '100m' } }, { requests: { cpu: '200m' }, limits: {} }), { requests: { cpu: '100m' }, limits: { cpu: '100m' } });
+  t.strictSame(fillResources({ limits: { cpu: '100m' } }, { requests: { cpu: '200m' }, limits: {} }), { requests: { cpu: '100m' }, limits: { cpu: '100m' } });
 });
