@@ -64,7 +64,7 @@ function canonicalObject(value: { [key: string]: Json }, typeName: string): { [k
     if (!Object.hasOwn(value, name)) continue;
     const canonical = canonicalValue(value[name], type);
     if (canonical === null) continue;
-    if (!type.pointer && isZero(canonical)) continue;
+    if (!type.pointer && (isZero(canonical) || (type.kind === 'Quantity' && canonical === '0'))) continue;
     out[name] = canonical;
   }
   return out;

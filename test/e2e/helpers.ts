@@ -130,7 +130,11 @@ export function assertExampleInjected(t: Test, pod: Pod, pipelineId: string | nu
   const status = pod.metadata.annotations?.[STATUS_ANNOTATION];
   t.ok(status, `${STATUS_ANNOTATION} annotation stored`);
   if (status !== undefined) {
-    t.match(JSON.parse(status), { sidecars: ['example', 'ingest-sidecar'], hash: /^sha256:/ }, 'status annotation names the injected sidecars');
+    t.match(
+      JSON.parse(status),
+      { version: 2, sidecars: [{ name: 'example', hash: /^sha256:[0-9a-f]{16}$/ }, { name: 'ingest-sidecar', hash: /^sha256:[0-9a-f]{16}$/ }] },
+      'status annotation names the injected sidecars, each with its hash',
+    );
   }
 }
 
