@@ -21,15 +21,19 @@ import { quoteName } from '../messages.js';
 import { isDeclaredSpec } from './same-spec.js';
 import { readClaims, renderStatus, sidecarHash, SERVICE_ACCOUNT_MOUNT_PATH, type SidecarRecord } from './status.js';
 
+/** What happened to one sidecar: appended, already right, rewritten in place (drift, or an upstream rendering completed), or taken out. */
+export type PlacementKind = 'added' | 'kept' | 're-rendered' | 'completed' | 'removed';
+
+export interface Placement {
+  name: string;
+  how: PlacementKind;
+}
+
 export interface Injection {
   /** The pod with the sidecars; shares unchanged parts with the received object, which is untouched. */
   pod: JsonObject;
-  /** Sidecars appended to the pod. */
-  added: string[];
-  /** Sidecars already in the pod, rewritten in place (re-rendered or completed). */
-  updated: string[];
-  /** Sidecars this webhook had injected that are no longer declared. */
-  removed: string[];
+  /** One per declared sidecar in declared order, then the undeclared ones removed. */
+  placements: Placement[];
   warnings: string[];
 }
 
@@ -84,7 +88,7 @@ export function injectSidecars(received: JsonObject, sidecars: readonly SidecarT
   const dropped = new Set<number>();
   const toAdd: JsonObject[] = [];
   const records: SidecarRecord[] = [];
-  const injection: Omit<Injection, 'pod' | 'warnings'> = { added: [], updated: [], removed: [] };
+  const placements: Placement[] = [];
 
   sidecars.forEach(({ declared, rendered }, index) => {
     const name = String(rendered.name);
@@ -96,7 +100,7 @@ export function injectSidecars(received: JsonObject, sidecars: readonly SidecarT
       if (claims.has(name)) warnings.push(`${at}: listed in ${STATUS_ANNOTATION} but missing from the pod; injected again`);
       errors.push(...volumeMountErrors(rendered, index, volumes));
       toAdd.push(rendered);
-      injection.added.push(name);
+      placements.push({ name, how: 'added' });
       return;
     }
     const where = `${WHERE[found.field]}[${found.index}]`;
@@ -105,7 +109,11 @@ export function injectSidecars(received: JsonObject, sidecars: readonly SidecarT
       return;
     }
     const current = sidecarHash(found.container, hostNetwork);
-    if (current === hash) return;
+    if (current === hash) {
+      placements.push({ name, how: 'kept' });
+      return;
+    }
+    const how: PlacementKind = claims.has(name) ? 're-rendered' : 'completed';
     if (claims.has(name)) {
       const why =
         claims.get(name) === current
@@ -124,7 +132,7 @@ export function injectSidecars(received: JsonObject, sidecars: readonly SidecarT
     }
     errors.push(...volumeMountErrors(rendered, index, volumes));
     replaced.set(found.index, replacement(rendered, found.container, hostNetwork));
-    injection.updated.push(name);
+    placements.push({ name, how });
   });
 
   const declaredNames = new Set(records.map((r) => r.name));
@@ -134,7 +142,7 @@ export function injectSidecars(received: JsonObject, sidecars: readonly SidecarT
     if (found === undefined || found.field !== 'initContainers') continue;
     if (claimedHash !== null && sidecarHash(found.container, hostNetwork) === claimedHash) {
       dropped.add(found.index);
-      injection.removed.push(name);
+      placements.push({ name, how: 'removed' });
       warnings.push(`spec.initContainers[${found.index}] ${quoteName(name)}: injected by this webhook but no longer declared in init_containers; removed`);
     } else {
       errors.push(
@@ -146,7 +154,7 @@ export function injectSidecars(received: JsonObject, sidecars: readonly SidecarT
 
   const status = renderStatus(records);
   const changed = toAdd.length > 0 || replaced.size > 0 || dropped.size > 0;
-  if (!changed && currentStatus === status) return { ok: true, injection: { ...injection, pod: received, warnings } };
+  if (!changed && currentStatus === status) return { ok: true, injection: { pod: received, placements, warnings } };
 
   // Copy only the path we change; every other field, known or not, is the received one.
   const metadata = isObject(received.metadata) ? received.metadata : {};
@@ -157,5 +165,5 @@ export function injectSidecars(received: JsonObject, sidecars: readonly SidecarT
     const kept = initContainers.flatMap((c, i) => (dropped.has(i) ? [] : [replaced.get(i) ?? c]));
     pod.spec = { ...spec, initContainers: [...kept, ...toAdd] };
   }
-  return { ok: true, injection: { ...injection, pod, warnings } };
+  return { ok: true, injection: { pod, placements, warnings } };
 }

@@ -7,13 +7,28 @@ import { imageAllowed } from './images.js';
 import { podSecurityViolations } from './pod-security.js';
 import { quoteName } from '../messages.js';
 
+export type RuleName = 'maxSidecars' | 'allowedImages' | 'resourceCaps' | 'podSecurity';
+
+/** One rule's outcome over all the sidecars: for explain and for the per-rule metrics. */
+export interface RuleResult {
+  rule: RuleName;
+  action: Action;
+  /** Whether the rule has anything to check (an empty allow-list or no caps check nothing). */
+  active: boolean;
+  violations: string[];
+}
+
 export interface Verdict {
   deny: string[];
   warn: string[];
+  rules: RuleResult[];
 }
 
-function record(verdict: Verdict, action: Action, messages: readonly string[]): void {
+function record(verdict: Verdict, rule: RuleName, action: Action, active: boolean, messages: readonly string[]): void {
   (action === 'enforce' ? verdict.deny : verdict.warn).push(...messages);
+  const existing = verdict.rules.find((r) => r.rule === rule);
+  if (existing === undefined) verdict.rules.push({ rule, action, active, violations: [...messages] });
+  else existing.violations.push(...messages);
 }
 
 function capViolations(sidecar: JsonObject, at: string, kind: 'requests' | 'limits', caps: Record<string, string>): string[] {
@@ -39,29 +54,39 @@ function capViolations(sidecar: JsonObject, at: string, kind: 'requests' | 'limi
 /** sidecars: the rendered sidecars (resources filled), sidecars[i] from init_containers[i]. */
 export function evaluatePolicy(sidecars: readonly JsonObject[], pod: JsonObject, config: Config): Verdict {
   const { allowedImages, maxSidecars, resourceCaps, podSecurity } = config.policy;
-  const verdict: Verdict = { deny: [], warn: [] };
-  if (maxSidecars.max !== null && sidecars.length > maxSidecars.max) {
-    record(verdict, maxSidecars.action, [
-      `init_containers: ${sidecars.length} sidecars declared, the platform allows at most ${maxSidecars.max} (policy.maxSidecars)`,
-    ]);
-  }
+  const verdict: Verdict = { deny: [], warn: [], rules: [] };
+  record(
+    verdict,
+    'maxSidecars',
+    maxSidecars.action,
+    maxSidecars.max !== null,
+    maxSidecars.max !== null && sidecars.length > maxSidecars.max
+      ? [`init_containers: ${sidecars.length} sidecars declared, the platform allows at most ${maxSidecars.max} (policy.maxSidecars)`]
+      : [],
+  );
+  const capsActive = Object.keys(resourceCaps.requests).length > 0 || Object.keys(resourceCaps.limits).length > 0;
+  record(verdict, 'allowedImages', allowedImages.action, allowedImages.patterns.length > 0, []);
+  record(verdict, 'resourceCaps', resourceCaps.action, capsActive, []);
+  record(verdict, 'podSecurity', podSecurity.action, podSecurity.level !== 'privileged', []);
   const spec = isObject(pod.spec) ? pod.spec : {};
   const podSecurityContext = isObject(spec.securityContext) ? spec.securityContext : {};
   sidecars.forEach((sidecar, index) => {
     const at = `init_containers[${index}]`;
     const image = String(sidecar.image);
     if (allowedImages.patterns.length > 0 && !imageAllowed(image, allowedImages.patterns)) {
-      record(verdict, allowedImages.action, [
+      record(verdict, 'allowedImages', allowedImages.action, true, [
         `${at}.image: ${quoteName(image, 128)} is not allowed by policy.allowedImages (allowed: ${allowedImages.patterns.join(', ')})`,
       ]);
     }
-    record(verdict, resourceCaps.action, [
+    record(verdict, 'resourceCaps', resourceCaps.action, capsActive, [
       ...capViolations(sidecar, at, 'requests', resourceCaps.requests),
       ...capViolations(sidecar, at, 'limits', resourceCaps.limits),
     ]);
     record(
       verdict,
+      'podSecurity',
       podSecurity.action,
+      podSecurity.level !== 'privileged',
       podSecurityViolations(sidecar, podSecurityContext, podSecurity.level, at).map(
         (v) => `${v} (Pod Security "${podSecurity.level}", policy.podSecurity)`,
       ),

@@ -79,9 +79,9 @@ function summary(result: InjectionResult): Row['expect'] {
   const spec = result.injection.pod.spec as JsonObject;
   return {
     initContainers: (spec.initContainers as JsonObject[]).map((c) => String(c.name)),
-    added: result.injection.added,
-    updated: result.injection.updated,
-    removed: result.injection.removed,
+    added: result.injection.placements.filter((p) => p.how === 'added').map((p) => p.name),
+    updated: result.injection.placements.filter((p) => p.how === 're-rendered' || p.how === 'completed').map((p) => p.name),
+    removed: result.injection.placements.filter((p) => p.how === 'removed').map((p) => p.name),
     warning: result.injection.warnings[0] ?? null,
   };
 }

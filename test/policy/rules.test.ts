@@ -70,5 +70,23 @@ t.test('each rule enforces or warns as configured', async (t) => {
   v = evaluatePolicy([sidecar({ securityContext: { privileged: true } })], {}, DEFAULT_CONFIG);
   t.equal(v.deny.length, 1, 'baseline is enforced by default');
   v = evaluatePolicy([sidecar({ securityContext: { privileged: true } })], {}, config({ podSecurity: { level: 'privileged', action: 'enforce' } }));
-  t.strictSame(v, { deny: [], warn: [] }, 'level privileged allows anything');
+  t.strictSame([v.deny, v.warn], [[], []], 'level privileged allows anything');
+  t.strictSame(v.rules.find((r) => r.rule === 'podSecurity'), { rule: 'podSecurity', action: 'enforce', active: false, violations: [] }, 'and says the rule checks nothing');
+});
+
+t.test('each rule reports its own result, for explain and the per-rule metrics', async (t) => {
+  const v = evaluatePolicy(
+    [sidecar({ image: 'docker.io/x:1' }), sidecar({ securityContext: { privileged: true } })],
+    {},
+    config({ allowedImages: { patterns: ['registry.example.com/*'], action: 'warn' }, maxSidecars: { max: 1, action: 'enforce' } }),
+  );
+  t.strictSame(
+    v.rules.map((r) => [r.rule, r.action, r.active, r.violations.length]),
+    [
+      ['maxSidecars', 'enforce', true, 1],
+      ['allowedImages', 'warn', true, 1],
+      ['resourceCaps', 'enforce', false, 0],
+      ['podSecurity', 'enforce', true, 1],
+    ],
+  );
 });

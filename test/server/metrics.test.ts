@@ -60,6 +60,7 @@ t.test('dry runs never count as injections', async (t) => {
       decide: (review) => ({
         review: { apiVersion: review.apiVersion, kind: 'AdmissionReview', response: { uid: review.request.uid, allowed: true } },
         outcome: 'injected',
+        code: 'INJECTED',
         reason: 'test',
         injected: ['a', 'b'],
         namespace: '',
@@ -67,6 +68,7 @@ t.test('dry runs never count as injections', async (t) => {
         dryRun: review.request.dryRun,
         mutated: null,
         ops: [],
+        details: {},
       }),
     },
   });

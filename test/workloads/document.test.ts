@@ -114,5 +114,5 @@ t.test('a StatefulSet sidecar may mount a volumeClaimTemplate (the pipeline stor
     JSON.stringify({ init_containers: [{ name: 'reader', image: 'img:1', volumeMounts: [{ name: 'nope', mountPath: '/x' }] }] });
   const refused = injectDocument(missing, DEFAULT_CONFIG);
   t.notOk(refused.ok, 'an unknown volume is still refused');
-  if (!refused.ok) t.match(refused.error.message, 'volume "nope" does not exist in the pod (volumes: config, storage)');
+  if (!refused.ok) t.match(refused.error.message, 'volume "nope" does not exist in the pod (volumes: "config", "storage")');
 });
