@@ -108,13 +108,13 @@ export async function startBareServer(
   return server;
 }
 
-export async function startMutateServer(certs: Certificates, pinning: Pinning, dir: string): Promise<BenchServer> {
+export async function startMutateServer(certs: Certificates, pinning: Pinning, dir: string, metricsPort = 0): Promise<BenchServer> {
   const port = await freePort();
   const sets: Record<string, string | number> = {
     'server.host': '127.0.0.1',
     'server.port': port,
     'server.metricsHost': '127.0.0.1',
-    'server.metricsPort': 0,
+    'server.metricsPort': metricsPort,
     'tls.certFile': certs.certFile,
     'tls.keyFile': certs.keyFile,
   };
