@@ -3,11 +3,15 @@
 // goes hits every server alike.
 import { loadavg } from 'node:os';
 import { runLoad } from './load/load-client.js';
+import { runWrk } from './load/wrk-load.js';
 import type { LoadResult } from './load/load-protocol.js';
 import { summarise, type LoadSummary } from './load/load-summary.js';
 import type { BenchServer, ServerId } from './servers/servers.js';
 
+export type Generator = { name: 'wrk'; files: { script: string; bodyFile: string } } | { name: 'autocannon' };
+
 export interface HttpPlan {
+  generator: Generator;
   body: string;
   connections: number;
   warmupSeconds: number;
@@ -25,8 +29,10 @@ export interface ServerFigures {
 }
 
 export async function compareServers(servers: readonly BenchServer[], plan: HttpPlan): Promise<ServerFigures[]> {
-  const slice = (server: BenchServer, durationSeconds: number): Promise<LoadResult> =>
-    runLoad(server.launcher, { url: server.url, body: plan.body, connections: plan.connections, durationSeconds, serverPid: server.pid });
+  const slice = (server: BenchServer, durationSeconds: number): Promise<LoadResult> => {
+    const job = { url: server.url, connections: plan.connections, durationSeconds, serverPid: server.pid };
+    return plan.generator.name === 'wrk' ? runWrk(server.launcher, job, plan.generator.files) : runLoad(server.launcher, { ...job, body: plan.body });
+  };
   process.stderr.write(
     `  https: warming up ${plan.warmupSeconds} s per server, then ${plan.secondsPerServer} s per server in ${plan.rounds} alternating rounds...\n`,
   );

@@ -15,7 +15,8 @@ import { writeDevCertificates } from '../src/pki/index.js';
 import { killAll, stopChild } from './child-processes.js';
 import { measureDecisions } from './decision/cost-curve.js';
 import { EXAMPLE_REVIEW_FILE } from './decision/review-builder.js';
-import { compareServers, type HttpPlan } from './http-comparison.js';
+import { compareServers, type Generator, type HttpPlan } from './http-comparison.js';
+import { prepareWrk, wrkAvailable } from './load/wrk-load.js';
 import { onCore, SERVER_CORE, setUpPinning, type Pinning } from './pinning.js';
 import { formatReport, type HttpSection } from './report.js';
 import { post, startAgnhost, startBareServer, startMutateServer, type BenchServer, type Certificates } from './servers/servers.js';
@@ -57,6 +58,14 @@ async function preflight(server: BenchServer, body: string, uid: string): Promis
   return answer;
 }
 
+/** wrk when installed (BENCH_LOAD_GENERATOR=autocannon forces autocannon): see load/wrk-load.ts for why. */
+function chooseGenerator(body: string, dir: string): Generator {
+  const wanted = process.env.BENCH_LOAD_GENERATOR ?? 'wrk';
+  if (wanted === 'wrk' && wrkAvailable()) return { name: 'wrk', files: prepareWrk(dir, body) };
+  if (wanted === 'wrk') process.stderr.write('load generator: wrk is not installed (apt-get install wrk); falling back to autocannon, which may limit (a) and (b)\n');
+  return { name: 'autocannon' };
+}
+
 async function httpSection(body: string, certs: Certificates, pinning: Pinning, dir: string): Promise<HttpSection> {
   const review = JSON.parse(body) as { apiVersion: string; request: { uid: string } };
   const uid = review.request.uid;
@@ -84,7 +93,9 @@ async function httpSection(body: string, certs: Certificates, pinning: Pinning, 
       agnhostMissing = agnhost.reason;
       process.stderr.write(`agnhost: not measured: ${agnhost.reason}\n`);
     }
-    const plan: HttpPlan = { body, connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, secondsPerServer: SECONDS_PER_SERVER, rounds: ROUNDS };
+    const generator = chooseGenerator(body, dir);
+    process.stderr.write(`load generator: ${generator.name}\n`);
+    const plan: HttpPlan = { generator, body, connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, secondsPerServer: SECONDS_PER_SERVER, rounds: ROUNDS };
     const figures = await compareServers(servers, plan);
     const answerBytes = Object.fromEntries(Object.entries(answers).map(([id, answer]) => [id, Buffer.byteLength(answer.body)]));
     return { plan, servers: figures, answerBytes, agnhostMissing, agnhostVersion, loadAverageEnd: loadavg() };

@@ -64,7 +64,7 @@ const HTTP_WIDTHS = [30, 8, 7, 7, 6, 7, 7, 6, 9] as const;
 function httpBlock(h: HttpSection): string[] {
   const by = (id: string): ServerFigures | undefined => h.servers.find((s) => s.id === id);
   const lines = [
-    `HTTPS keep-alive on 127.0.0.1, ${h.plan.connections} connections, the example review as body, autocannon in a fresh child per slice;`,
+    `HTTPS keep-alive on 127.0.0.1, ${h.plan.connections} connections, the example review as body, load generator ${h.plan.generator.name} (a fresh process per slice);`,
     `${h.plan.secondsPerServer} s per server after ${h.plan.warmupSeconds} s of warm-up, in ${h.plan.rounds} alternating rounds (order rotated each round)`,
     `  ${row(['server', 'req/s', 'p50 ms', 'p99 ms', 'failed', 'answer', 'srv CPU', 'gen CPU', 'req/CPU-s'], HTTP_WIDTHS)}`,
   ];

@@ -13,8 +13,8 @@ function cpuSecondsOfSelf(): number {
 
 function load(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    // autocannon's own latency histogram has 1 ms resolution; keep every sample at full precision.
-    const latenciesMs: number[] = [];
+    // autocannon's own latency histogram has 1 ms resolution; keep every sample, to the µs.
+    const latencies = new Map<number, number>();
     let started: { self: number; server: number } | null = null;
     const instance = autocannon(
       {
@@ -36,7 +36,7 @@ function load(job: LoadJob): Promise<LoadResult> {
         const from = started ?? { self: 0, server: Number.NaN };
         resolve({
           durationSeconds: result.duration,
-          latenciesMs,
+          latencyUs: [...latencies.entries()],
           errors: result.errors,
           timeouts: result.timeouts,
           non2xx: result.non2xx,
@@ -50,7 +50,9 @@ function load(job: LoadJob): Promise<LoadResult> {
       started = { self: cpuSecondsOfSelf(), server: processCpuSeconds(job.serverPid) };
     });
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode >= 200 && statusCode < 300) latenciesMs.push(responseTime);
+      if (statusCode < 200 || statusCode >= 300) return;
+      const us = Math.round(responseTime * 1000);
+      latencies.set(us, (latencies.get(us) ?? 0) + 1);
     });
   });
 }

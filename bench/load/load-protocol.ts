@@ -25,8 +25,8 @@ export type GeneratorJob = LoadJob | ProbeJob;
 /** One slice of load. Raw latencies, so slices can be merged before taking percentiles. */
 export interface LoadResult {
   durationSeconds: number;
-  /** Latency of every 2xx response, in ms at full precision. */
-  latenciesMs: number[];
+  /** Latencies of the 2xx responses as a histogram: [µs, count] pairs (1 µs resolution). */
+  latencyUs: Array<[number, number]>;
   errors: number;
   timeouts: number;
   non2xx: number;
