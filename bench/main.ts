@@ -12,7 +12,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeDevCertificates } from '../src/pki/index.js';
-import { killAll, stopChild } from './child-processes.js';
+import { killAll, removeAtExit, stopChild } from './run-cleanup.js';
 import { measureDecisions } from './decision/cost-curve.js';
 import { EXAMPLE_REVIEW_FILE } from './decision/review-builder.js';
 import { compareServers, type Generator, type HttpPlan } from './http-comparison.js';
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   const pinning = setUpPinning();
   process.stderr.write(`benchmark: ${pinning.description}; load average ${loadAverageStart.map((l) => l.toFixed(2)).join(' ')}\n`);
   const body = await readFile(EXAMPLE_REVIEW_FILE, 'utf8');
-  const dir = await mkdtemp(join(tmpdir(), 'fsi-bench-'));
+  const dir = removeAtExit(await mkdtemp(join(tmpdir(), 'fsi-bench-')));
   try {
     const written = await writeDevCertificates(join(dir, 'certs'));
     if (!written.ok) throw new Error(written.error.message);

@@ -3,7 +3,7 @@
 // (killed), or a crash (exit code or signal, with the end of its stderr).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { adopt } from '../child-processes.js';
+import { adopt } from '../run-cleanup.js';
 import type { Launcher } from '../load/load-client.js';
 import type { DecisionTiming, TimingBudget } from './timing.js';
 import type { TimingJob, TimingMessage } from './timing-protocol.js';

@@ -2,6 +2,7 @@
 // core; nsenter into a server's network namespace), and waits for its answer.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { adopt } from '../run-cleanup.js';
 import type { LoadJob, LoadResult, ProbeJob, ProbeResult } from './load-protocol.js';
 
 const GENERATOR = fileURLToPath(new URL('./load-generator.js', import.meta.url));
@@ -12,7 +13,7 @@ export type Launcher = readonly string[];
 function run<T>(launcher: Launcher, job: LoadJob | ProbeJob, timeoutMs: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const [command, ...prefix] = [...launcher, process.execPath, GENERATOR];
-    const child = spawn(command as string, [...prefix], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = adopt(spawn(command as string, [...prefix], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
     let settled = false;
     // Bounded even if the child hangs.
     const timer = setTimeout(() => {

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { adopt } from '../run-cleanup.js';
 import { processCpuSeconds } from '../process-cpu.js';
 import type { Launcher } from './load-client.js';
 import type { LoadJob, LoadResult } from './load-protocol.js';
@@ -48,7 +49,7 @@ export function runWrk(launcher: Launcher, job: Omit<LoadJob, 'kind' | 'body'>, 
     const args = ['-t1', `-c${job.connections}`, `-d${job.durationSeconds}s`, '--timeout', '10s', '-s', files.script, job.url];
     const [command, ...prefix] = [...launcher, 'wrk', ...args];
     const serverCpuBefore = processCpuSeconds(job.serverPid);
-    const child = spawn(command as string, prefix, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BENCH_BODY_FILE: files.bodyFile } });
+    const child = adopt(spawn(command as string, prefix, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BENCH_BODY_FILE: files.bodyFile } }));
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));

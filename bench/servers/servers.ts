@@ -10,7 +10,7 @@ import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adopt } from '../child-processes.js';
+import { adopt } from '../run-cleanup.js';
 import { runProbe, type Launcher } from '../load/load-client.js';
 import type { ProbeResult } from '../load/load-protocol.js';
 import { LOAD_CORE, onCore, SERVER_CORE, type Pinning } from '../pinning.js';
@@ -141,7 +141,7 @@ export type AgnhostStart = { ok: true; server: BenchServer; version: string } | 
 /** k8s.io/kubernetes version agnhost is pinned to (scripts/kube-build/agnhost/go.mod). */
 function pinnedAgnhostVersion(): string {
   const goMod = readFileSync(join(REPO_ROOT, 'scripts', 'kube-build', 'agnhost', 'go.mod'), 'utf8');
-  return /^require k8s\.io\/kubernetes (v\S+)$/m.exec(goMod)?.[1] ?? 'unknown';
+  return /^\s*(?:require\s+)?k8s\.io\/kubernetes (v\S+)/m.exec(goMod)?.[1] ?? 'unknown';
 }
 
 /**

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeDevCertificates } from '../../src/pki/index.js';
-import { adopt, killAll, stopChild } from '../child-processes.js';
+import { adopt, killAll, removeAtExit, stopChild } from '../run-cleanup.js';
 import { LOAD_CORE, onCore, setUpPinning } from '../pinning.js';
 import { freePort, startMutateServer } from '../servers/servers.js';
 import { formatSoakReport, rssVerdict } from './report.js';
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const warmupMinutes = Math.max(1, Math.round(minutes / 10));
   const loadAverageStart = loadavg();
   const pinning = setUpPinning();
-  const dir = await mkdtemp(join(tmpdir(), 'fsi-soak-'));
+  const dir = removeAtExit(await mkdtemp(join(tmpdir(), 'fsi-soak-')));
   try {
     const written = await writeDevCertificates(join(dir, 'certs'));
     if (!written.ok) throw new Error(written.error.message);

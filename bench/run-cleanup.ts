@@ -1,10 +1,17 @@
-// Every server the benchmark starts is registered here and killed when the benchmark ends, fails
-// or is interrupted, so a run never leaves a process behind.
+// What a benchmark run leaves behind: every child process it starts and its temp folders are
+// registered here, and killed or removed when the run ends, fails or is interrupted.
 import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 const children = new Set<ChildProcess>();
+const dirs = new Set<string>();
 
-export function adopt(child: ChildProcess): ChildProcess {
+export function removeAtExit(dir: string): string {
+  dirs.add(dir);
+  return dir;
+}
+
+export function adopt<T extends ChildProcess>(child: T): T {
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
@@ -13,6 +20,8 @@ export function adopt(child: ChildProcess): ChildProcess {
 export function killAll(): void {
   for (const child of children) child.kill('SIGKILL');
   children.clear();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs.clear();
 }
 
 /** Stops a child: SIGTERM, then SIGKILL after graceMs. */
