@@ -125,7 +125,18 @@ t.test('every pod of every burst is stored; with the webhook every one is inject
   );
 });
 
-function phaseLines(title: string, baseline: Phase, webhook: Phase): string[] {
+/** The webhook's own view: durationMs of its admission lines (arrival to answer, in the process). */
+function ownDurations(namespace: string): string {
+  const ms = webhooks
+    .flatMap((webhook) => webhook.admissions())
+    .filter((line) => line.namespace === namespace && line.dryRun !== true && typeof line.durationMs === 'number')
+    .map((line) => line.durationMs as number)
+    .sort((a, b) => a - b);
+  const at = (p: number): string => (ms[Math.min(ms.length - 1, Math.max(0, Math.ceil(p * ms.length) - 1))] ?? Number.NaN).toFixed(2);
+  return `the webhook's own durationMs (in-process, from its log): p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms over ${ms.length} admissions`;
+}
+
+function phaseLines(title: string, baseline: Phase, webhook: Phase, namespace: string): string[] {
   const ratio = webhook.burst.podsPerSecond / baseline.burst.podsPerSecond;
   const w = webhook.webhookLatency;
   return [
@@ -136,14 +147,15 @@ function phaseLines(title: string, baseline: Phase, webhook: Phase): string[] {
     `  apiserver's ${WEBHOOK_DURATION} for ${WEBHOOK_NAME}: ${w.count} calls, mean ${meanMs(w).toFixed(2)} ms;`,
     `    within 5 ms ${(shareWithin(w, 0.005) * 100).toFixed(1)} % (target ≥ 99 %), within 25 ms ${(shareWithin(w, 0.025) * 100).toFixed(1)} % (target 100 %)`,
     `    buckets: ${describeBuckets(w)}`,
+    `  ${ownDurations(namespace)}`,
   ];
 }
 
 t.test('report', async (t) => {
   const lines = [
     `scale: ${PODS} pipeline pods per burst, 2 webhook replicas behind one port; load average now ${la()}`,
-    ...phaseLines(`StatefulSets (${STATEFULSETS} x ${REPLICAS} replicas, podManagementPolicy Parallel)`, stsBaseline, stsWebhook),
-    ...phaseLines(`direct pod creates (${DIRECT_CONCURRENCY} at a time, keep-alive)`, directBaseline, directWebhook),
+    ...phaseLines(`StatefulSets (${STATEFULSETS} x ${REPLICAS} replicas, podManagementPolicy Parallel)`, stsBaseline, stsWebhook, NS.stsWebhook),
+    ...phaseLines(`direct pod creates (${DIRECT_CONCURRENCY} at a time, keep-alive)`, directBaseline, directWebhook, NS.directWebhook),
     `admissions per replica: StatefulSets ${admissionsIn(NS.stsWebhook).join(' + ')}, direct ${admissionsIn(NS.directWebhook).join(' + ')}`,
   ];
   for (const line of lines) t.comment(line);
