@@ -133,7 +133,16 @@ function ownDurations(namespace: string): string {
     .map((line) => line.durationMs as number)
     .sort((a, b) => a - b);
   const at = (p: number): string => (ms[Math.min(ms.length - 1, Math.max(0, Math.ceil(p * ms.length) - 1))] ?? Number.NaN).toFixed(2);
-  return `the webhook's own durationMs (in-process, from its log): p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms over ${ms.length} admissions`;
+  const outcomes = new Map<string, number>();
+  for (const webhook of webhooks) {
+    for (const line of webhook.admissions()) {
+      if (line.namespace !== namespace || line.dryRun === true) continue;
+      const outcome = String(line.decision);
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+  }
+  const byOutcome = [...outcomes.entries()].map(([outcome, count]) => `${count} ${outcome}`).join(', ');
+  return `the webhook's own durationMs (in-process, from its log): p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms over ${ms.length} admissions (${byOutcome})`;
 }
 
 function phaseLines(title: string, baseline: Phase, webhook: Phase, namespace: string): string[] {
