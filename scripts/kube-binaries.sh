@@ -4,6 +4,8 @@
 # end-to-end tests. No Docker, no release downloads: only `go build`.
 #
 #   scripts/kube-binaries.sh [all|kube|etcd|helm]     (default: all)
+#   scripts/kube-binaries.sh agnhost   Kubernetes' e2e test binary, for `npm run bench`
+#                                      only (not part of `all`)
 #
 # Output goes to ${KUBE_BIN_DIR:-<repo>/.cache/kube/bin}. Each binary gets a
 # <name>.stamp file next to it; when the stamp matches (same version, same
@@ -20,7 +22,7 @@ MODULES_DIR="$REPO_ROOT/scripts/kube-build"
 BIN_DIR="${KUBE_BIN_DIR:-$REPO_ROOT/.cache/kube/bin}"
 
 usage() {
-  echo "usage: $0 [all|kube|etcd|helm]" >&2
+  echo "usage: $0 [all|kube|etcd|helm|agnhost]" >&2
 }
 
 die() {
@@ -30,7 +32,7 @@ die() {
 
 target="${1:-all}"
 case "$target" in
-  all | kube | etcd | helm) ;;
+  all | kube | etcd | helm | agnhost) ;;
   -h | --help) usage; exit 0 ;;
   *) usage; die "unknown target '$target'" ;;
 esac
@@ -168,11 +170,33 @@ build_helm() {
   build_one helm "$version" "$moddir" helm.sh/helm/v3/cmd/helm "$ldflags" version "Version:\"${version//./\\.}\""
 }
 
+# agnhost (k8s.io/kubernetes/test/images/agnhost) at the apiserver's version: the Go
+# webhook the benchmark compares with (`agnhost webhook`). Its own module, so the
+# apiserver's build module does not carry agnhost's extra dependencies.
+build_agnhost() {
+  local moddir="$MODULES_DIR/agnhost" version kube_version src image_version
+  version="$(required_version "$moddir" k8s.io/kubernetes)"
+  kube_version="$(required_version "$MODULES_DIR/kubernetes" k8s.io/kubernetes)"
+  [ "$version" = "$kube_version" ] ||
+    die "agnhost is pinned to k8s.io/kubernetes $version in $moddir/go.mod but the apiserver is $kube_version"
+  local staging="v0${version#v1}" bad
+  bad="$(awk -v want="$staging" '$1 ~ /^k8s\.io\// && $2 == "=>" && $4 != want { print $1 " => " $3 " " $4 }' "$moddir/go.mod")"
+  [ -z "$bad" ] || die "staging replaces in $moddir/go.mod do not match $staging for kubernetes $version:
+$bad"
+  # Like agnhost's Makefile: main.Version is the image version in test/images/agnhost/VERSION.
+  src="$(cd "$moddir" && go mod download -json k8s.io/kubernetes | awk -F'"' '$2 == "Dir" { print $4; exit }')" ||
+    die "could not fetch k8s.io/kubernetes $version from the Go module proxy"
+  image_version="$(cat "$src/test/images/agnhost/VERSION")" || die "no test/images/agnhost/VERSION in $src"
+  build_one agnhost "$version" "$moddir" k8s.io/kubernetes/test/images/agnhost \
+    "-s -w -X main.Version=$image_version" --version "^app version ${image_version//./\\.}\$"
+}
+
 case "$target" in
   all) build_kube; build_etcd; build_helm ;;
   kube) build_kube ;;
   etcd) build_etcd ;;
   helm) build_helm ;;
+  agnhost) build_agnhost ;;
 esac
 
 echo "binaries in $BIN_DIR"
