@@ -33,6 +33,10 @@ export type ErrorCode =
   | 'REQUEST_INVALID'
   | 'ROUTE_NOT_FOUND'
   | 'INTERNAL_ERROR'
+  // Server and CLI (issue 7, items 4, 5, 11): a sender too slow for kube-apiserver's own deadline
+  // (408), and the offline `inject` failing on its own bug rather than on the input (exit 2).
+  | 'REQUEST_TIMEOUT'
+  | 'INJECT_FAILED'
   // Serving: TLS material and sockets (logged; fatal only at start-up).
   | 'TLS_MATERIAL_INVALID'
   | 'SERVER_LISTEN_FAILED'

@@ -47,6 +47,15 @@ export function denied(uid: string, code: 403 | 422, message: string, warnings: 
   return withWarnings({ uid, allowed: false, status: { code, reason, message } }, warnings);
 }
 
+/**
+ * The injector failed on a review it could read (a bug, not the pod's fault), as controller-runtime's
+ * Errored answers: HTTP 200 with allowed false and status 500, so kube-apiserver shows this message
+ * ("admission webhook ... denied the request: ...") instead of "failed calling webhook".
+ */
+export function errored(uid: string, message: string): AdmissionResponse {
+  return { uid, allowed: false, status: { code: 500, reason: 'InternalError', message } };
+}
+
 export function review(apiVersion: AdmissionApiVersion, response: AdmissionResponse): AdmissionReviewResponse {
   return { apiVersion, kind: 'AdmissionReview', response };
 }

@@ -2,6 +2,7 @@
 // checks only the envelope; whether the object is a pipeline pod is decide()'s business.
 import { injectorError, fail, ok, type InjectorError, type Result } from '../errors.js';
 import { isObject, type JsonObject } from '../json.js';
+import { quoteName } from '../messages.js';
 
 export const ADMISSION_V1 = 'admission.k8s.io/v1';
 export const ADMISSION_V1BETA1 = 'admission.k8s.io/v1beta1';
@@ -32,6 +33,8 @@ export interface AdmissionRequest {
   /** The object exactly as received: the patch is computed against this, never a re-typed copy. */
   object: JsonObject | null;
   dryRun: boolean;
+  /** userInfo.username: who asked, for the log line; cut to USERNAME_MAX characters. */
+  username?: string;
 }
 
 export interface AdmissionReview {
@@ -40,6 +43,12 @@ export interface AdmissionReview {
 }
 
 const OPERATIONS: readonly string[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
+
+/**
+ * A service account's username is at most 339 characters (system:serviceaccount: + a 63-character
+ * namespace + a 253-character name); anything longer is cut so a log line stays short.
+ */
+export const USERNAME_MAX = 512;
 
 function gvk(value: unknown): GroupVersionKind {
   const v = isObject(value) ? value : {};
@@ -55,6 +64,25 @@ function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
+/**
+ * What a refused envelope field held, for the caller's message: a string as a short quoted name
+ * (kind, apiVersion and operation are names; anything longer is cut), any other value by its type
+ * only, never its content.
+ */
+function got(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return quoteName(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function usernameOf(userInfo: unknown): string | undefined {
+  if (!isObject(userInfo) || typeof userInfo.username !== 'string') return undefined;
+  const name = userInfo.username;
+  return name.length > USERNAME_MAX ? `${name.slice(0, USERNAME_MAX)}...` : name;
+}
+
 /** Checks the envelope of a decoded request body. Errors here are the caller's mistake (HTTP 400). */
 export function parseReview(body: unknown): Result<AdmissionReview, InjectorError> {
   if (!isObject(body)) {
@@ -62,7 +90,7 @@ export function parseReview(body: unknown): Result<AdmissionReview, InjectorErro
   }
   if (body.kind !== 'AdmissionReview') {
     return fail(
-      injectorError('REVIEW_BAD_KIND', `kind must be "AdmissionReview", got ${JSON.stringify(body.kind ?? null)}`),
+      injectorError('REVIEW_BAD_KIND', `kind must be "AdmissionReview", got ${got(body.kind)}`),
     );
   }
   const apiVersion = body.apiVersion;
@@ -70,7 +98,7 @@ export function parseReview(body: unknown): Result<AdmissionReview, InjectorErro
     return fail(
       injectorError(
         'REVIEW_BAD_API_VERSION',
-        `apiVersion must be "${ADMISSION_V1}" or "${ADMISSION_V1BETA1}", got ${JSON.stringify(apiVersion ?? null)}`,
+        `apiVersion must be "${ADMISSION_V1}" or "${ADMISSION_V1BETA1}", got ${got(apiVersion)}`,
       ),
     );
   }
@@ -86,7 +114,7 @@ export function parseReview(body: unknown): Result<AdmissionReview, InjectorErro
     return fail(
       injectorError(
         'REVIEW_BAD_OPERATION',
-        `AdmissionReview request operation must be one of ${OPERATIONS.join(', ')}, got ${JSON.stringify(request.operation ?? null)}`,
+        `AdmissionReview request operation must be one of ${OPERATIONS.join(', ')}, got ${got(request.operation)}`,
       ),
     );
   }
@@ -105,6 +133,8 @@ export function parseReview(body: unknown): Result<AdmissionReview, InjectorErro
   if (typeof request.subResource === 'string' && request.subResource !== '') parsed.subResource = request.subResource;
   if (typeof request.name === 'string') parsed.name = request.name;
   if (typeof request.namespace === 'string') parsed.namespace = request.namespace;
+  const username = usernameOf(request.userInfo);
+  if (username !== undefined) parsed.username = username;
   return ok({ apiVersion, request: parsed });
 }
 

@@ -6,7 +6,7 @@ import type { Outcome } from '../decide.js';
 
 const PREFIX = 'feldera_sidecar_injector_';
 
-/** decide()'s outcomes plus "error": decide() threw, the caller got a 500. */
+/** decide()'s outcomes plus "error": the injector failed on a readable review (answered as Errored, code 500). */
 export type AdmissionOutcome = Outcome | 'error';
 export type TlsReloadResult = 'success' | 'failure';
 
@@ -18,6 +18,8 @@ export interface Metrics {
   recordAdmission(outcome: AdmissionOutcome, dryRun: boolean, injectedSidecars: number, seconds: number): void;
   /** A request refused before it became an admission (4xx), by error code. */
   recordInvalidRequest(code: string): void;
+  /** The injector's own failure (a bug) while handling a request, whatever the answer was. */
+  recordInternalError(): void;
   recordTlsReload(result: TlsReloadResult): void;
   recordTlsHandshakeFailure(): void;
   setServingCertificateNotAfter(unixSeconds: number): void;
@@ -60,6 +62,13 @@ export function createMetrics(): Metrics {
     labelNames: ['code'] as const,
     registers: [registry],
   });
+  const internalErrors = new Counter({
+    name: `${PREFIX}internal_errors_total`,
+    help:
+      'Requests the injector failed on through its own fault (a bug): a readable review is answered as an ' +
+      'AdmissionReview with allowed false and status code 500, anything else with HTTP 500. The server log has the stack.',
+    registers: [registry],
+  });
   const tlsReloads = new Counter({
     name: `${PREFIX}tls_reloads_total`,
     help: 'Attempts to load changed TLS files; on failure the previous certificate stays in use.',
@@ -97,6 +106,9 @@ export function createMetrics(): Metrics {
     },
     recordInvalidRequest(code) {
       invalidRequests.labels(code).inc();
+    },
+    recordInternalError() {
+      internalErrors.inc();
     },
     recordTlsReload(result) {
       tlsReloads.labels(result).inc();

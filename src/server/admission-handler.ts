@@ -1,17 +1,24 @@
 // POST /mutate without HTTP: body -> parseReview -> decide -> answer, plus the one log line and
 // the metrics for each admission. Kept free of fastify so the hot path is plain function calls.
 import type { Logger } from 'pino';
-import { parseReview, type AdmissionReview } from '../admission/review.js';
-import type { AdmissionReviewResponse } from '../admission/response.js';
+import { errored, review as reviewResponse } from '../admission/response.js';
+import { parseReview, USERNAME_MAX, type AdmissionReview } from '../admission/review.js';
 import type { Config } from '../config/config.js';
 import type { Decision } from '../decide.js';
 import { isObject } from '../json.js';
 import type { Metrics } from '../metrics/registry.js';
-import { errorBody, type ErrorBody } from './error-body.js';
+import { failureLogFields } from './failure-log.js';
 
 export type DecideFunction = (review: AdmissionReview, config: Config) => Decision;
 
-export type AdmissionAnswer = { status: 200; body: AdmissionReviewResponse } | { status: 400 | 500; body: ErrorBody };
+/**
+ * What /mutate sends: the status and the JSON text. Serialised here, inside the same guard as
+ * decide(), so that even a decision that cannot be serialised is answered as an AdmissionReview.
+ */
+export interface AdmissionAnswer {
+  status: 200 | 400;
+  json: string;
+}
 
 export interface AdmissionHandlerOptions {
   config: Config;
@@ -28,20 +35,48 @@ export function createAdmissionHandler(options: AdmissionHandlerOptions): (body:
     const parsed = parseReview(body);
     if (!parsed.ok) {
       metrics.recordInvalidRequest(parsed.error.code);
-      logger.warn({ uid: uidOf(body), code: parsed.error.code, reason: parsed.error.message }, 'admission request refused');
-      return { status: 400, body: { error: parsed.error } };
+      logger.warn(
+        { uid: uidOf(body), user: usernameOf(body), code: parsed.error.code, reason: parsed.error.message },
+        'admission request refused',
+      );
+      return { status: 400, json: JSON.stringify({ error: parsed.error }) };
     }
-    const request = parsed.value.request;
-    let decision: Decision;
+    const review = parsed.value;
+    const request = review.request;
     try {
-      decision = decide(parsed.value, config);
+      const decision = decide(review, config);
+      const json = JSON.stringify(decision.review);
+      const ms = performance.now() - startedAt;
+      metrics.recordAdmission(decision.outcome, decision.dryRun, decision.injected.length, ms / 1000);
+      // Never the body, the annotation or env values: only what identifies the pod, who asked and the verdict.
+      logger.info(
+        {
+          uid: request.uid,
+          user: request.username ?? '',
+          namespace: decision.namespace,
+          pod: decision.pod,
+          operation: request.operation,
+          decision: decision.outcome,
+          code: decision.code,
+          reason: decision.reason,
+          injected: decision.injected,
+          dryRun: decision.dryRun,
+          durationMs: roundMs(ms),
+        },
+        'admission',
+      );
+      return { status: 200, json };
     } catch (error) {
+      // Our bug, on a review we could read: answered as a review (controller-runtime's Errored) so
+      // kube-apiserver shows why, and logged here once with the stack.
       const ms = performance.now() - startedAt;
       metrics.recordAdmission('error', request.dryRun, 0, ms / 1000);
+      metrics.recordInternalError();
       logger.error(
         {
-          err: error,
+          failure: failureLogFields(error),
           uid: request.uid,
+          user: request.username ?? '',
           namespace: request.namespace ?? '',
           pod: request.name ?? '',
           operation: request.operation,
@@ -51,29 +86,11 @@ export function createAdmissionHandler(options: AdmissionHandlerOptions): (body:
         },
         'admission failed',
       );
-      return {
-        status: 500,
-        body: errorBody('INTERNAL_ERROR', `the injector failed to decide on request ${request.uid}; this is a bug, see the server log`),
-      };
+      const message =
+        `internal error in the sidecar injector (a bug, not a problem with this pod); the pod was not admitted. ` +
+        `Retry, or look for uid ${request.uid} in the injector's log`;
+      return { status: 200, json: JSON.stringify(reviewResponse(review.apiVersion, errored(request.uid, message))) };
     }
-    const ms = performance.now() - startedAt;
-    metrics.recordAdmission(decision.outcome, decision.dryRun, decision.injected.length, ms / 1000);
-    // Never the body, the annotation or env values: only what identifies the pod and the verdict.
-    logger.info(
-      {
-        uid: request.uid,
-        namespace: decision.namespace,
-        pod: decision.pod,
-        operation: request.operation,
-        decision: decision.outcome,
-        reason: decision.reason,
-        injected: decision.injected,
-        dryRun: decision.dryRun,
-        durationMs: roundMs(ms),
-      },
-      'admission',
-    );
-    return { status: 200, body: decision.review };
   };
 }
 
@@ -83,6 +100,13 @@ function uidOf(body: unknown): string | undefined {
   const uid = body.request.uid;
   // Bounded: a refused request may carry anything, and a log line must stay a line.
   return typeof uid === 'string' ? uid.slice(0, 128) : undefined;
+}
+
+/** Who sent a refused review, when it says so (bounded like a parsed one). */
+function usernameOf(body: unknown): string | undefined {
+  if (!isObject(body) || !isObject(body.request) || !isObject(body.request.userInfo)) return undefined;
+  const name = body.request.userInfo.username;
+  return typeof name === 'string' ? name.slice(0, USERNAME_MAX) : undefined;
 }
 
 function roundMs(ms: number): number {

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { quoteName } from '../messages.js';
 import { errorBody } from './error-body.js';
 import type { Metrics } from '../metrics/registry.js';
 
@@ -47,7 +48,7 @@ export async function startPlainPort(options: PlainPortOptions): Promise<PlainPo
         else send(response, 503, 'application/json', '{"status":"not ready"}');
         return;
       default:
-        send(response, 404, 'application/json', JSON.stringify(errorBody('ROUTE_NOT_FOUND', `no route ${path}; try /metrics, /healthz or /readyz`)));
+        send(response, 404, 'application/json', JSON.stringify(errorBody('ROUTE_NOT_FOUND', `no route ${quoteName(path ?? '')}; try /metrics, /healthz or /readyz`)));
     }
   }
 

@@ -31,7 +31,7 @@ export function registerRoutes(app: FastifyInstance, options: RouteOptions): voi
 
   app.post('/mutate', (request, reply) => {
     const answer = admit(request.body, request.startedAt);
-    void reply.code(answer.status).send(answer.body);
+    void reply.code(answer.status).type('application/json; charset=utf-8').send(answer.json);
   });
 
   app.get('/healthz', (_request, reply) => {

@@ -9,12 +9,14 @@ import { injectorError } from '../errors.js';
 import { startPlainPort, type PlainPort } from './plain-port.js';
 import { createMetrics } from '../metrics/registry.js';
 import { createAdmissionHandler, type DecideFunction } from './admission-handler.js';
-import { clientErrorHandler, installErrorHandlers } from './errors.js';
+import { clientErrorHandler, errorResponder, installErrorHandlers, type ErrorHandlerOptions } from './errors.js';
 import { Readiness, type ReadinessState } from './readiness.js';
 import { ROUTES, registerRoutes } from './routes.js';
 import { StartupError } from './startup-error.js';
 import { certificateLogFields, loadTlsMaterial, secureContextOptions, type CertificateInfo } from './tls-material.js';
 import { startTlsReloader, type ReloadResult } from './tls-reloader.js';
+import { installJsonBodyParser } from './json-body.js';
+import { SERVER_TIMEOUTS, timeoutOptions, type ServerTimeouts } from './timeouts.js';
 
 export type HttpsApp = FastifyInstance<HttpsServer>;
 
@@ -28,6 +30,8 @@ export interface ServerOptions {
   /** Registers routes that are not part of the product (the benchmark's no-op) before listening. */
   extraRoutes?: (app: HttpsApp) => void | Promise<void>;
   tlsReload?: { debounceMs?: number; pollIntervalMs?: number };
+  /** Replaces some of SERVER_TIMEOUTS (tests shorten them to watch a slow client being cut). */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 export interface ServerHandle {
@@ -57,6 +61,9 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   metrics.setServingCertificateNotAfter(initial.value.certificate.notAfter.getTime() / 1000);
   const readiness = new Readiness();
   const mtls = tlsFiles.clientCAFile !== null;
+  const timeouts: ServerTimeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
+  const timing = timeoutOptions(timeouts);
+  const errorOptions: ErrorHandlerOptions = { bodyLimitBytes: serverConfig.bodyLimitBytes, bodyMs: timeouts.bodyMs, logger, metrics, routes: ROUTES };
 
   const app: HttpsApp = Fastify({
     https: {
@@ -65,19 +72,25 @@ export async function startServer(config: Config, options: ServerOptions): Promi
       // certificate is demanded is fixed for the server's lifetime.
       requestCert: mtls,
       rejectUnauthorized: mtls,
+      // Why these values: timeouts.ts.
+      ...timing.https,
     },
+    ...timing.fastify,
     // Our own single line per admission replaces fastify's two per request.
     logger: false,
     bodyLimit: serverConfig.bodyLimitBytes,
     clientErrorHandler: clientErrorHandler(logger, metrics),
+    // The router's own refusals (a malformed URL) in our shape too; fastify's would quote the URL.
+    frameworkErrors: errorResponder(errorOptions),
     // Requests that arrive while closing are still answered (with Connection: close): for a
     // webhook with failurePolicy Fail, a 503 would fail someone's pod creation.
     return503OnClosing: false,
   });
   // Only JSON is an AdmissionReview: without this text/plain would parse and fail later as a 400.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
 
-  installErrorHandlers(app, { bodyLimitBytes: serverConfig.bodyLimitBytes, logger, metrics, routes: ROUTES });
+  installErrorHandlers(app, errorOptions);
   registerRoutes(app, {
     admit: createAdmissionHandler({ config, decide: options.decide ?? realDecide, logger, metrics }),
     readiness,
@@ -156,6 +169,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
       metricsPort: handle.metricsPort,
       mtls,
       bodyLimitBytes: serverConfig.bodyLimitBytes,
+      timeouts,
       ...certificateLogFields(initial.value.certificate),
     },
     'serving admissions',

@@ -5,9 +5,10 @@ import type { Operation as PatchOperation } from 'fast-json-patch';
 import type { Config } from '../config/config.js';
 import { parseReview, reviewForPod } from '../admission/review.js';
 import type { AdmissionReviewResponse } from '../admission/response.js';
-import { decide, type Decision } from '../decide.js';
-import { fail, injectorError, ok, type Result } from '../errors.js';
+import { decide, type Decision, type ReasonCode } from '../decide.js';
+import { fail, injectorError, ok, type ErrorCode, type Result } from '../errors.js';
 import { isObject, type Json, type JsonObject } from '../json.js';
+import { quoteName } from '../messages.js';
 import { computePatch } from '../patch.js';
 
 export interface OfflineResult {
@@ -24,10 +25,27 @@ export interface OfflineResult {
 
 const TEMPLATE_KINDS = new Set(['StatefulSet', 'Deployment', 'ReplicaSet', 'DaemonSet', 'Job']);
 
+/** The reason codes decide() denies with; a Record so that a new one fails to compile until listed. */
+type DenialCode = Extract<ReasonCode, ErrorCode>;
+const DENIAL_CODES: Record<DenialCode, true> = {
+  RUNTIME_CONFIG_INVALID: true,
+  LIMIT_EXCEEDED: true,
+  INIT_CONTAINERS_DISALLOWED: true,
+  CONTAINER_INVALID: true,
+  POLICY_VIOLATION: true,
+  CONTAINER_COLLISION: true,
+};
 
+function isDenialCode(code: ReasonCode): code is DenialCode {
+  return Object.hasOwn(DENIAL_CODES, code);
+}
+
+/** A denial with the code decide() gave it (INIT_CONTAINERS_DISALLOWED, CONTAINER_INVALID, ...). */
 function denial(decision: Decision): Result<never> {
   const message = decision.review.response.status?.message ?? decision.reason;
-  return fail(injectorError('POLICY_VIOLATION', `denied: ${message}`));
+  // A denied decision always carries a denial code; the fallback is only for the type.
+  const code: ErrorCode = isDenialCode(decision.code) ? decision.code : 'POLICY_VIOLATION';
+  return fail(injectorError(code, `denied: ${message}`));
 }
 
 function result(decision: Decision, output: Json, ops: PatchOperation[]): OfflineResult {
@@ -84,7 +102,8 @@ export function injectDocument(doc: Json, config: Config): Result<OfflineResult>
   }
   const found = templateOf(doc);
   if (found === null) {
-    return ok({ output: doc, ops: [], review: null, warnings: [], note: `kind ${String(doc.kind)} has no pod template; left as it is` });
+    const kind = typeof doc.kind === 'string' ? `kind ${quoteName(doc.kind)}` : 'an object without a kind';
+    return ok({ output: doc, ops: [], review: null, warnings: [], note: `${kind} has no pod template; left as it is` });
   }
   // A StatefulSet's pod 0 is the pipeline's coordinator: render that one.
   const podName = doc.kind === 'StatefulSet' && name !== '' ? `${name}-0` : name;

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseReview } from '../../src/admission/review.js';
+import { parseReview, USERNAME_MAX } from '../../src/admission/review.js';
 import { decide } from '../../src/decide.js';
 import { DEFAULT_CONFIG } from '../../src/config/config.js';
 import type { JsonObject } from '../../src/json.js';
@@ -29,7 +29,7 @@ for (const [what, body, code] of bad) {
   t.test(`refused: ${what}`, async (t) => {
     const parsed = parseReview(body);
     t.notOk(parsed.ok);
-    if (!parsed.ok) t.equal(parsed.error.code, code);
+    if (!parsed.ok) t.strictSame(parsed.error.code, code);
   });
 }
 
@@ -46,10 +46,10 @@ for (const [what, body] of untouched) {
     t.ok(parsed.ok);
     if (!parsed.ok) return;
     const decision = decide(parsed.value, DEFAULT_CONFIG);
-    t.equal(decision.review.response.allowed, true);
-    t.equal(decision.review.response.patch, undefined);
-    t.equal(decision.outcome, 'skipped');
-    t.equal(decision.review.response.uid, '705ab4f5-6393-11e8-b7cc-42010a800002');
+    t.strictSame(decision.review.response.allowed, true);
+    t.strictSame(decision.review.response.patch, undefined);
+    t.strictSame(decision.outcome, 'skipped');
+    t.strictSame(decision.review.response.uid, '705ab4f5-6393-11e8-b7cc-42010a800002');
   });
 }
 
@@ -58,8 +58,42 @@ t.test('v1beta1 is answered in v1beta1, dryRun is carried', async (t) => {
   t.ok(parsed.ok);
   if (!parsed.ok) return;
   const decision = decide(parsed.value, DEFAULT_CONFIG);
-  t.equal(decision.review.apiVersion, 'admission.k8s.io/v1beta1');
-  t.equal(decision.dryRun, true);
-  t.equal(decision.outcome, 'injected', 'a dry run gets the same answer');
-  t.equal(decision.review.response.patchType, 'JSONPatch');
+  t.strictSame(decision.review.apiVersion, 'admission.k8s.io/v1beta1');
+  t.strictSame(decision.dryRun, true);
+  t.strictSame(decision.outcome, 'injected', 'a dry run gets the same answer');
+  t.strictSame(decision.review.response.patchType, 'JSONPatch');
 });
+
+// userInfo.username, for the log line: [what, userInfo, expected username]
+const users: [string, unknown, string | undefined][] = [
+  ['a service account', { username: 'system:serviceaccount:kube-system:statefulset-controller', groups: ['system:serviceaccounts'] }, 'system:serviceaccount:kube-system:statefulset-controller'],
+  ['no userInfo', undefined, undefined],
+  ['a username that is not a string', { username: 42 }, undefined],
+  ['an empty username', { username: '' }, ''],
+  ['a username longer than the bound', { username: 'u'.repeat(USERNAME_MAX + 100) }, `${'u'.repeat(USERNAME_MAX)}...`],
+];
+for (const [what, userInfo, expected] of users) {
+  t.test(`username: ${what}`, async (t) => {
+    const parsed = parseReview(variant((r) => (userInfo === undefined ? delete r.request.userInfo : (r.request.userInfo = userInfo as JsonObject))));
+    t.ok(parsed.ok);
+    if (parsed.ok) t.strictSame(parsed.value.request.username, expected);
+  });
+}
+
+// The refusal messages quote an envelope value only as a cut name, else by its type: [what, body, message]
+const messages: [string, unknown, string][] = [
+  ['kind as a string', variant((r) => (r.kind = 'Pod')), 'kind must be "AdmissionReview", got "Pod"'],
+  ['kind as a number', variant((r) => (r.kind = 7)), 'kind must be "AdmissionReview", got a number'],
+  ['kind missing', variant((r) => delete r.kind), 'kind must be "AdmissionReview", got nothing'],
+  ['apiVersion as null', variant((r) => (r.apiVersion = null)), 'apiVersion must be "admission.k8s.io/v1" or "admission.k8s.io/v1beta1", got null'],
+  ['apiVersion as an array', variant((r) => (r.apiVersion = ['a'])), 'apiVersion must be "admission.k8s.io/v1" or "admission.k8s.io/v1beta1", got an array'],
+  ['a long operation', variant((r) => (r.request.operation = 'X'.repeat(500))), `AdmissionReview request operation must be one of CREATE, UPDATE, DELETE, CONNECT, got "${'X'.repeat(63)}..."`],
+  ['an operation with quotes and a newline', variant((r) => (r.request.operation = 'a"b\nc')), 'AdmissionReview request operation must be one of CREATE, UPDATE, DELETE, CONNECT, got "a\\"b\\nc"'],
+];
+for (const [what, body, message] of messages) {
+  t.test(`message: ${what}`, async (t) => {
+    const parsed = parseReview(body);
+    t.notOk(parsed.ok);
+    if (!parsed.ok) t.strictSame(parsed.error.message, message);
+  });
+}

@@ -23,29 +23,29 @@ t.test('drain: not ready, Connection: close, still serving (in-flight too), then
   const base = { port, ca: server.ca, body: fixture, headers: JSON_HEADERS, agent };
 
   const before = await https(base);
-  t.equal(before.status, 200);
+  t.strictSame(before.status, 200);
   t.not(before.headers.connection, 'close', 'keep-alive before draining');
 
   const started = Date.now();
   const drained = server.handle.drain();
-  t.equal(server.handle.drain(), drained, 'drain() is idempotent');
+  t.strictSame(server.handle.drain(), drained, 'drain() is idempotent');
   let drainEnded = 0;
   void drained.then(() => (drainEnded = Date.now()));
   const slow = https({ port, ca: server.ca, method: 'GET', path: '/slow' });
 
   const ready = await https({ port, ca: server.ca, method: 'GET', path: '/readyz', agent });
-  t.equal(ready.status, 503, 'readyz is 503 while draining');
-  t.equal(ready.headers.connection, 'close');
+  t.strictSame(ready.status, 503, 'readyz is 503 while draining');
+  t.strictSame(ready.headers.connection, 'close');
 
   for (let i = 0; i < 5; i += 1) {
     const during = await https(base);
-    t.equal(during.status, 200, `admission ${i + 1} during the drain succeeds`);
-    t.equal(during.headers.connection, 'close', 'and tells the client to reconnect');
+    t.strictSame(during.status, 200, `admission ${i + 1} during the drain succeeds`);
+    t.strictSame(during.headers.connection, 'close', 'and tells the client to reconnect');
   }
 
   const slowAnswer = await slow;
-  t.equal(slowAnswer.status, 200, 'an in-flight request completes across the close');
-  t.same(slowAnswer.json(), { done: true });
+  t.strictSame(slowAnswer.status, 200, 'an in-flight request completes across the close');
+  t.strictSame(slowAnswer.json(), { done: true });
   await drained;
   t.ok(drainEnded - started >= 1000, 'drain lasted drainSeconds');
   await t.rejects(https({ port, ca: server.ca, method: 'GET', path: '/healthz' }), { code: 'ECONNREFUSED' }, 'closed afterwards');

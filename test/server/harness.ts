@@ -1,17 +1,20 @@
 // Shared by the server tests (not a test itself: tap only runs *.test.ts): real certificates in a
 // temp dir, a real server on 127.0.0.1 port 0 with captured logs, and a small HTTPS client.
 import { X509Certificate } from 'node:crypto';
+import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
-import type { TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Test } from 'tap';
 import { writeDevCertificates, type DevCertificates } from '../../src/pki/index.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config.js';
 import { startServer, type ServerHandle, type ServerOptions } from '../../src/server/index.js';
+
+const { applyPatch } = fastJsonPatch;
 
 export const FIXTURE_PATH = new URL('../fixtures/admission-review-pipeline-pod.json', import.meta.url);
 
@@ -204,4 +207,66 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
     await sleep(everyMs);
   }
   return check();
+}
+
+export interface RawExchange {
+  /** Everything the server sent before it closed the connection. */
+  text: string;
+  /** From the moment the TLS connection was up to the server's close. */
+  closedAfterMs: number;
+}
+
+/**
+ * Opens a TLS connection, writes `payload` (nothing when null), then stays silent and waits for
+ * the server to close; gives up (rejects) after `giveUpMs`.
+ */
+export function silentClient(port: number, ca: string, payload: string | null, giveUpMs: number): Promise<RawExchange> {
+  return new Promise((resolve, reject) => {
+    let upAt = 0;
+    let text = '';
+    const socket = tlsConnect({ host: '127.0.0.1', port, ca }, () => {
+      upAt = performance.now();
+      if (payload !== null) socket.write(payload);
+    });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the server did not close the connection within ${giveUpMs} ms`));
+    }, giveUpMs);
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ text, closedAfterMs: performance.now() - upAt });
+    });
+  });
+}
+
+/** Splits a raw HTTP/1.1 answer into status, headers and body. */
+export function parseRawAnswer(text: string): { status: number; headers: Record<string, string>; body: string } {
+  const end = text.indexOf('\r\n\r\n');
+  const head = (end < 0 ? text : text.slice(0, end)).split('\r\n');
+  const status = Number(head[0]?.split(' ')[1] ?? 0);
+  const headers: Record<string, string> = {};
+  for (const line of head.slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { status, headers, body: end < 0 ? '' : text.slice(end + 4) };
+}
+
+/** The pod of a review body, as an independent deep copy (JSON keeps "__proto__" keys as data). */
+export function podOf(reviewText: string): Record<string, unknown> {
+  return (JSON.parse(reviewText) as { request: { object: Record<string, unknown> } }).request.object;
+}
+
+/** The RFC 6902 operations of an answer's base64 patch. */
+export function decodePatch(patch: unknown): Operation[] {
+  if (typeof patch !== 'string') throw new Error('the answer has no patch');
+  return JSON.parse(Buffer.from(patch, 'base64').toString('utf8')) as Operation[];
+}
+
+/** Applies an answer's patch to a deep copy of the pod with fast-json-patch, as the apiserver would. */
+export function applyAnswerPatch(reviewText: string, patch: unknown): Record<string, unknown> {
+  return applyPatch(podOf(reviewText), decodePatch(patch), true, true).newDocument;
 }

@@ -17,10 +17,10 @@ t.test('Prometheus text with admissions, dry runs, durations, refusals and the c
   const P = 'feldera_sidecar_injector_';
 
   const initial = await http(metricsPort, '/metrics');
-  t.equal(initial.status, 200);
+  t.strictSame(initial.status, 200);
   t.match(String(initial.headers['content-type']), /^text\/plain; version=0\.0\.4/);
   for (const outcome of ['skipped', 'injected', 'unchanged', 'denied', 'error']) {
-    t.equal(sample(initial.text, `${P}admissions_total{outcome="${outcome}"}`), 0, `${outcome} starts at 0`);
+    t.strictSame(sample(initial.text, `${P}admissions_total{outcome="${outcome}"}`), 0, `${outcome} starts at 0`);
   }
 
   const dryRun = JSON.parse(fixture) as { request: Record<string, unknown> };
@@ -40,16 +40,16 @@ t.test('Prometheus text with admissions, dry runs, durations, refusals and the c
     (sum, outcome) => sum + sample(text, `${P}dry_run_admissions_total{outcome="${outcome}"}`),
     0,
   );
-  t.equal(real, 2, 'two real admissions');
-  t.equal(dry, 1, 'the dry run is counted apart, not as a real admission');
-  t.equal(sample(text, `${P}admission_duration_seconds_count`), 3, 'every answered admission is timed');
+  t.strictSame(real, 2, 'two real admissions');
+  t.strictSame(dry, 1, 'the dry run is counted apart, not as a real admission');
+  t.strictSame(sample(text, `${P}admission_duration_seconds_count`), 3, 'every answered admission is timed');
   t.ok(sample(text, `${P}admission_duration_seconds_sum`) > 0);
-  t.equal(sample(text, `${P}invalid_requests_total{code="REQUEST_NOT_JSON"}`), 1);
-  t.equal(sample(text, `${P}invalid_requests_total{code="REVIEW_NOT_OBJECT"}`), 1);
-  t.equal(sample(text, `${P}tls_reloads_total{result="success"}`), 0);
-  t.equal(sample(text, `${P}tls_reloads_total{result="failure"}`), 0);
+  t.strictSame(sample(text, `${P}invalid_requests_total{code="REQUEST_NOT_JSON"}`), 1);
+  t.strictSame(sample(text, `${P}invalid_requests_total{code="REVIEW_NOT_OBJECT"}`), 1);
+  t.strictSame(sample(text, `${P}tls_reloads_total{result="success"}`), 0);
+  t.strictSame(sample(text, `${P}tls_reloads_total{result="failure"}`), 0);
   const notAfter = Date.parse(new X509Certificate(await readFile(server.certs.files.tlsCert)).validTo) / 1000;
-  t.equal(sample(text, `${P}serving_certificate_not_after_seconds`), notAfter, 'gauge is the certificate notAfter');
+  t.strictSame(sample(text, `${P}serving_certificate_not_after_seconds`), notAfter, 'gauge is the certificate notAfter');
   t.ok(sample(text, `${P}process_cpu_user_seconds_total`) >= 0, 'process metrics are there too');
 });
 
@@ -80,9 +80,9 @@ t.test('dry runs never count as injections', async (t) => {
   await https({ port, ca: server.ca, body: JSON.stringify(dryRun), headers: JSON_HEADERS });
   const text = (await http(metricsPort, '/metrics')).text;
   const P = 'feldera_sidecar_injector_';
-  t.equal(sample(text, `${P}admissions_total{outcome="injected"}`), 1);
-  t.equal(sample(text, `${P}dry_run_admissions_total{outcome="injected"}`), 2);
-  t.equal(sample(text, `${P}injected_sidecars_total`), 2, 'only the real admission counts its sidecars');
+  t.strictSame(sample(text, `${P}admissions_total{outcome="injected"}`), 1);
+  t.strictSame(sample(text, `${P}dry_run_admissions_total{outcome="injected"}`), 2);
+  t.strictSame(sample(text, `${P}injected_sidecars_total`), 2, 'only the real admission counts its sidecars');
 });
 
 t.test('an error outcome is counted when decide() throws', async (t) => {
@@ -95,5 +95,5 @@ t.test('an error outcome is counted when decide() throws', async (t) => {
   });
   await https({ port: server.handle.port, ca: server.ca, body: fixture, headers: JSON_HEADERS });
   const text = (await http(server.handle.metricsPort, '/metrics')).text;
-  t.equal(sample(text, 'feldera_sidecar_injector_admissions_total{outcome="error"}'), 1);
+  t.strictSame(sample(text, 'feldera_sidecar_injector_admissions_total{outcome="error"}'), 1);
 });

@@ -27,11 +27,11 @@ t.test('with tls.clientCAFile, only clients with a certificate from that CA get 
   const cert = await readFile(certs.files.clientCert, 'utf8');
   const key = await readFile(certs.files.clientKey, 'utf8');
   const answer = await https({ ...base, cert, key });
-  t.equal(answer.status, 200, 'a client certificate from the configured CA succeeds');
-  t.match(answer.json(), { response: { uid: String, allowed: Boolean } });
+  t.strictSame(answer.status, 200, 'a client certificate from the configured CA succeeds');
+  t.matchStrict(answer.json(), { response: { uid: String, allowed: Boolean } });
 
   // kubelet probes present no certificate: the plain metrics port still answers them.
-  t.equal((await http(handle.metricsPort, '/readyz')).status, 200);
+  t.strictSame((await http(handle.metricsPort, '/readyz')).status, 200);
   const metrics = (await http(handle.metricsPort, '/metrics')).text;
   const failed = metrics.split('\n').find((l) => l.startsWith('feldera_sidecar_injector_tls_handshake_failures_total '));
   t.ok(failed !== undefined && Number(failed.split(' ')[1]) >= 2, `handshake failures counted: ${failed}`);
@@ -44,5 +44,5 @@ t.test('without tls.clientCAFile no client certificate is asked for', async (t) 
   });
   t.teardown(() => handle.close());
   const answer = await https({ port: handle.port, ca: certs.caCertPem, body: fixture, headers: JSON_HEADERS });
-  t.equal(answer.status, 200);
+  t.strictSame(answer.status, 200);
 });

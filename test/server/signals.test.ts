@@ -35,28 +35,28 @@ t.test('SIGTERM drains then exits 0; a second signal closes at once; SIGHUP relo
 
   process.emit('SIGHUP', 'SIGHUP');
   await eventually(() => logs.lines.some((line) => line.msg === 'TLS reload on SIGHUP'));
-  t.same(fake.calls, ['reloadTls']);
+  t.strictSame(fake.calls, ['reloadTls']);
 
   process.emit('SIGTERM', 'SIGTERM');
-  t.same(fake.calls, ['reloadTls', 'drain']);
-  t.same(exits, [], 'no exit before the drain ends');
+  t.strictSame(fake.calls, ['reloadTls', 'drain']);
+  t.strictSame(exits, [], 'no exit before the drain ends');
 
   process.emit('SIGINT', 'SIGINT');
   await eventually(() => exits.length > 0);
-  t.same(fake.calls, ['reloadTls', 'drain', 'close'], 'second signal closes without waiting');
-  t.same(exits, [0]);
+  t.strictSame(fake.calls, ['reloadTls', 'drain', 'close'], 'second signal closes without waiting');
+  t.strictSame(exits, [0]);
 
   fake.finishDrain();
   await eventually(() => exits.length > 1);
-  t.same(exits, [0, 0]);
+  t.strictSame(exits, [0, 0]);
 });
 
 t.test('the returned function removes the handlers', async (t) => {
   const before = process.listenerCount('SIGTERM');
   const beforeHup = process.listenerCount('SIGHUP');
   const uninstall = installSignalHandlers(fakeHandle().handle, captureLogger().logger, { exit: () => {} });
-  t.equal(process.listenerCount('SIGTERM'), before + 1);
+  t.strictSame(process.listenerCount('SIGTERM'), before + 1);
   uninstall();
-  t.equal(process.listenerCount('SIGTERM'), before);
-  t.equal(process.listenerCount('SIGHUP'), beforeHup);
+  t.strictSame(process.listenerCount('SIGTERM'), before);
+  t.strictSame(process.listenerCount('SIGHUP'), beforeHup);
 });

@@ -13,7 +13,7 @@ t.test('missing TLS files: StartupError TLS_MATERIAL_INVALID naming the file', a
   );
   t.ok(error instanceof StartupError);
   if (error instanceof StartupError) {
-    t.equal(error.code, 'TLS_MATERIAL_INVALID');
+    t.strictSame(error.code, 'TLS_MATERIAL_INVALID');
     t.match(error.message, new RegExp(`tls\\.certFile ${join(dir, 'tls.crt')}`));
   }
 });
@@ -33,7 +33,7 @@ t.test('a port in use: StartupError SERVER_LISTEN_FAILED naming the address', as
     );
     t.ok(error instanceof StartupError, `${JSON.stringify(server)} fails`);
     if (error instanceof StartupError) {
-      t.equal(error.code, 'SERVER_LISTEN_FAILED');
+      t.strictSame(error.code, 'SERVER_LISTEN_FAILED');
       t.match(error.message, `127.0.0.1:${port}`);
     }
   }

@@ -10,13 +10,13 @@ t.test('a matching pair loads, with what the logs need to know', async (t) => {
   const loaded = await loadTlsMaterial({ certFile: certs.files.tlsCert, keyFile: certs.files.tlsKey, clientCAFile: certs.files.caCert });
   if (!loaded.ok) throw new Error(loaded.error.message);
   const pem = await readFile(certs.files.tlsCert, 'utf8');
-  t.equal(loaded.value.certificate.serialNumber, serialOf(pem));
+  t.strictSame(loaded.value.certificate.serialNumber, serialOf(pem));
   t.match(loaded.value.certificate.subjectAltName, /DNS:localhost.*IP Address:127\.0\.0\.1/);
   t.match(loaded.value.certificate.issuer, /dev CA/);
   t.ok(loaded.value.certificate.notAfter.getTime() > Date.now());
-  t.equal(loaded.value.ca, await readFile(certs.files.caCert, 'utf8'));
+  t.strictSame(loaded.value.ca, await readFile(certs.files.caCert, 'utf8'));
   const again = await loadTlsMaterial({ certFile: certs.files.tlsCert, keyFile: certs.files.tlsKey, clientCAFile: certs.files.caCert });
-  t.equal(again.ok && again.value.digest, loaded.value.digest, 'same files, same digest');
+  t.strictSame(again.ok && again.value.digest, loaded.value.digest, 'same files, same digest');
 });
 
 t.test('every kind of bad material is a TLS_MATERIAL_INVALID value naming the file', async (t) => {
@@ -39,9 +39,9 @@ t.test('every kind of bad material is a TLS_MATERIAL_INVALID value naming the fi
   ];
   for (const [name, make, message] of cases) {
     const loaded = await loadTlsMaterial(await make());
-    t.equal(loaded.ok, false, name);
+    t.strictSame(loaded.ok, false, name);
     if (!loaded.ok) {
-      t.equal(loaded.error.code, 'TLS_MATERIAL_INVALID', name);
+      t.strictSame(loaded.error.code, 'TLS_MATERIAL_INVALID', name);
       t.match(loaded.error.message, message, name);
     }
   }

@@ -50,7 +50,7 @@ t.test('a kubelet-style ..data swap is picked up while requests flow, with zero 
   t.teardown(() => handle.close());
   const port = handle.port;
   const fresh = () => https({ port, ca: certs.caCertPem, method: 'GET', path: '/healthz' });
-  t.equal((await fresh()).serial, serialOf(first.cert), 'serving the first certificate');
+  t.strictSame((await fresh()).serial, serialOf(first.cert), 'serving the first certificate');
 
   let stop = false;
   let succeeded = 0;
@@ -80,16 +80,17 @@ t.test('a kubelet-style ..data swap is picked up while requests flow, with zero 
   stop = true;
   await Promise.all(loops);
 
-  t.same(failures, [], 'no request failed during the rotation');
+  t.strictSame(failures, [], 'no request failed during the rotation');
   t.ok(beforeSwap > 0 && succeeded > beforeSwap + 10, `requests kept flowing (${succeeded} in total)`);
-  t.equal(handle.certificate().serialNumber, serialOf(second.cert));
+  t.strictSame(handle.certificate().serialNumber, serialOf(second.cert));
   t.match(handle.certificate().subject, /CN=rotated\.test/);
   const reloaded = logs.lines.filter((line) => line.msg === 'TLS certificate reloaded');
-  t.equal(reloaded.length, 1, 'one reload for one rotation');
-  t.match(reloaded[0], { serial: serialOf(second.cert), subject: /rotated\.test/, sans: /DNS:rotated\.test/, notAfter: String });
+  t.strictSame(reloaded.length, 1, 'one reload for one rotation');
+  t.hasStrict(reloaded[0], { serial: serialOf(second.cert) });
+  t.matchStrict(reloaded[0], { subject: /rotated\.test/, sans: /DNS:rotated\.test/, notAfter: String });
   const metrics = (await http(handle.metricsPort, '/metrics')).text;
-  t.equal(metricValue(metrics, 'feldera_sidecar_injector_tls_reloads_total{result="success"}'), 1);
-  t.equal(
+  t.strictSame(metricValue(metrics, 'feldera_sidecar_injector_tls_reloads_total{result="success"}'), 1);
+  t.strictSame(
     metricValue(metrics, 'feldera_sidecar_injector_serving_certificate_not_after_seconds'),
     handle.certificate().notAfter.getTime() / 1000,
     'expiry gauge follows the new certificate',
@@ -113,21 +114,20 @@ t.test('a half-written pair is refused and the old certificate keeps serving', a
   await writeFile(certs.files.tlsKey, next.key);
   const refused = await eventually(() => logs.lines.some((line) => line.msg === 'TLS reload failed; still serving the previous certificate'));
   t.ok(refused, 'the mismatched pair is refused');
-  t.match(logs.lines.find((line) => line.msg?.toString().startsWith('TLS reload failed')), {
-    code: 'TLS_MATERIAL_INVALID',
-    reason: /does not belong to the certificate/,
-  });
+  const failedLine = logs.lines.find((line) => line.msg?.toString().startsWith('TLS reload failed'));
+  t.hasStrict(failedLine, { code: 'TLS_MATERIAL_INVALID' });
+  t.matchStrict(failedLine, { reason: /does not belong to the certificate/ });
   const during = await https({ port: handle.port, ca: certs.caCertPem, body: fixture, headers: JSON_HEADERS });
-  t.equal(during.status, 200, 'admissions still answered');
-  t.equal(during.serial, original, 'with the old certificate');
-  t.equal(handle.isReady(), true, 'still ready');
+  t.strictSame(during.status, 200, 'admissions still answered');
+  t.strictSame(during.serial, original, 'with the old certificate');
+  t.strictSame(handle.isReady(), true, 'still ready');
 
   await writeFile(certs.files.tlsCert, next.cert);
   const swapped = await eventually(async () => (await https({ port: handle.port, ca: certs.caCertPem, method: 'GET', path: '/healthz' })).serial === serialOf(next.cert));
   t.ok(swapped, 'the completed pair is loaded');
   const metrics = (await http(handle.metricsPort, '/metrics')).text;
   t.ok(metricValue(metrics, 'feldera_sidecar_injector_tls_reloads_total{result="failure"}') >= 1, 'failure counted');
-  t.equal(metricValue(metrics, 'feldera_sidecar_injector_tls_reloads_total{result="success"}'), 1, 'success counted');
+  t.strictSame(metricValue(metrics, 'feldera_sidecar_injector_tls_reloads_total{result="success"}'), 1, 'success counted');
 });
 
 t.test('reloadTls() re-reads on demand (SIGHUP) and reports unchanged files as such', async (t) => {
@@ -138,8 +138,8 @@ t.test('reloadTls() re-reads on demand (SIGHUP) and reports unchanged files as s
     tlsReload: { pollIntervalMs: 60_000 },
   });
   t.teardown(() => handle.close());
-  t.equal(await handle.reloadTls(), 'unchanged');
+  t.strictSame(await handle.reloadTls(), 'unchanged');
   await writeFile(certs.files.tlsCert, 'garbage');
-  t.equal(await handle.reloadTls(), 'failed');
-  t.equal((await https({ port: handle.port, ca: certs.caCertPem, method: 'GET', path: '/readyz' })).status, 200, 'still ready');
+  t.strictSame(await handle.reloadTls(), 'failed');
+  t.strictSame((await https({ port: handle.port, ca: certs.caCertPem, method: 'GET', path: '/readyz' })).status, 200, 'still ready');
 });

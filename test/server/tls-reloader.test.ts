@@ -40,7 +40,7 @@ t.test('when fs.watch is unavailable, the stat poll still picks up a rotation', 
   await writeFile(certs.files.tlsCert, next.value.cert);
 
   t.ok(await eventually(() => reloader.current().certificate.serialNumber === serialOf(next.value.cert)), 'poll reloaded');
-  t.equal(applied.at(-1)?.certificate.serialNumber, serialOf(next.value.cert), 'the new material was applied');
+  t.strictSame(applied.at(-1)?.certificate.serialNumber, serialOf(next.value.cert), 'the new material was applied');
 });
 
 t.test('an apply() that throws keeps the old material and counts a failure', async (t) => {
@@ -66,7 +66,7 @@ t.test('an apply() that throws keeps the old material and counts a failure', asy
   if (!next.ok) throw new Error(next.error.message);
   await writeFile(certs.files.tlsKey, next.value.key);
   await writeFile(certs.files.tlsCert, next.value.cert);
-  t.equal(await reloader.reload(), 'failed');
-  t.equal(reloader.current().digest, initial.value.digest, 'old material kept');
+  t.strictSame(await reloader.reload(), 'failed');
+  t.strictSame(reloader.current().digest, initial.value.digest, 'old material kept');
   t.match(await metrics.registry.metrics(), /tls_reloads_total\{result="failure"\} [1-9]/);
 });

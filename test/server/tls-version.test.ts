@@ -16,7 +16,7 @@ function handshake(port: number, ca: string, maxVersion: SecureVersion, minVersi
 
 t.test('TLS 1.2 is the minimum; 1.2 and 1.3 are accepted', async (t) => {
   const server = await startTestServer(t);
-  t.equal(await handshake(server.handle.port, server.ca, 'TLSv1.3', 'TLSv1.3'), 'TLSv1.3');
-  t.equal(await handshake(server.handle.port, server.ca, 'TLSv1.2', 'TLSv1.2'), 'TLSv1.2');
-  t.equal(await handshake(server.handle.port, server.ca, 'TLSv1.1', 'TLSv1'), null, 'TLS 1.1 is refused');
+  t.strictSame(await handshake(server.handle.port, server.ca, 'TLSv1.3', 'TLSv1.3'), 'TLSv1.3');
+  t.strictSame(await handshake(server.handle.port, server.ca, 'TLSv1.2', 'TLSv1.2'), 'TLSv1.2');
+  t.strictSame(await handshake(server.handle.port, server.ca, 'TLSv1.1', 'TLSv1'), null, 'TLS 1.1 is refused');
 });

@@ -1,10 +1,7 @@
 import t from 'tap';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { injectDocument } from '../../src/workloads/document.js';
-import { runInject } from '../../src/cli/inject.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config.js';
 import { isObject, type Json, type JsonObject } from '../../src/json.js';
 
@@ -25,10 +22,10 @@ t.test('a StatefulSet gets its pod template injected, and only that', async (t) 
   if (!result.ok) return;
   const out = result.value.output as JsonObject;
   const template = (out.spec as JsonObject).template as JsonObject;
-  t.same(initNames(template.spec), ['example', 'ingest-sidecar']);
+  t.strictSame(initNames(template.spec), ['example', 'ingest-sidecar']);
   t.notOk('name' in (template.metadata as JsonObject), 'the template gets no pod name');
   t.ok(result.value.ops.every((op) => op.path.startsWith('/spec/template/')), 'patch touches only the template');
-  t.same((out.spec as JsonObject).volumeClaimTemplates, (statefulSet.spec as JsonObject).volumeClaimTemplates, 'the rest is kept');
+  t.strictSame((out.spec as JsonObject).volumeClaimTemplates, (statefulSet.spec as JsonObject).volumeClaimTemplates, 'the rest is kept');
   const again = injectDocument(out, DEFAULT_CONFIG);
   t.ok(again.ok && again.value.ops.length === 0, 'injecting the output again changes nothing');
 });
@@ -38,8 +35,8 @@ t.test('a Pod and an AdmissionReview give the same pod', async (t) => {
   const b = injectDocument(review, DEFAULT_CONFIG);
   t.ok(a.ok && b.ok);
   if (a.ok && b.ok) {
-    t.same(a.value.output, b.value.output);
-    t.equal(b.value.review?.response.uid, '705ab4f5-6393-11e8-b7cc-42010a800002', 'the review keeps its uid');
+    t.strictSame(a.value.output, b.value.output);
+    t.strictSame(b.value.review?.response.uid, '705ab4f5-6393-11e8-b7cc-42010a800002', 'the review keeps its uid');
   }
 });
 
@@ -54,46 +51,9 @@ t.test('objects without a pod template pass through with a note', async (t) => {
   const result = injectDocument(cm, DEFAULT_CONFIG);
   t.ok(result.ok);
   if (result.ok) {
-    t.same(result.value.output, cm);
+    t.strictSame(result.value.output, cm);
     t.match(result.value.note, 'no pod template');
   }
-});
-
-t.test('the inject command: formats and exit codes', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'fsi-inject-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const run = (file: string, output?: 'yaml' | 'json' | 'patch' | 'review', config: Config = DEFAULT_CONFIG) => {
-    let stdout = '';
-    let stderr = '';
-    const code = runInject(file, output, config, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
-    return { code, stdout, stderr };
-  };
-  const yamlFile = join(dir, 'multi.yaml');
-  writeFileSync(yamlFile, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n${JSON.stringify(statefulSet)}\n`);
-  const yaml = run(yamlFile);
-  t.equal(yaml.code, 0);
-  const docs = parseAllDocuments(yaml.stdout).map((d) => d.toJS() as JsonObject);
-  t.equal(docs.length, 2, 'both YAML documents are printed');
-  t.same(initNames(((docs[1]?.spec as JsonObject).template as JsonObject).spec), ['example', 'ingest-sidecar']);
-
-  const jsonFile = join(dir, 'pod.json');
-  writeFileSync(jsonFile, JSON.stringify(pod));
-  const patch = run(jsonFile, 'patch');
-  t.equal(patch.code, 0);
-  const ops = JSON.parse(patch.stdout) as { op: string; path: string }[];
-  t.ok(ops.some((o) => o.path === '/spec/initContainers'), 'patch output adds initContainers');
-
-  const denied = run(jsonFile, 'json', forbidding);
-  t.equal(denied.code, 1, 'a denial exits 1');
-  t.match(denied.stderr, 'pipeline.allowInitContainers: false');
-  t.equal(denied.stdout, '', 'nothing printed on stdout for a denial');
-
-  const badFile = join(dir, 'bad.json');
-  writeFileSync(badFile, '{"kind": ');
-  const bad = run(badFile);
-  t.equal(bad.code, 2, 'unparseable input exits 2');
-  t.match(bad.stderr, 'is not valid JSON');
-  t.equal(run(join(dir, 'missing.yaml')).code, 2, 'a missing file exits 2');
 });
 
 t.test('a StatefulSet sidecar may mount a volumeClaimTemplate (the pipeline storage)', async (t) => {
@@ -107,12 +67,41 @@ t.test('a StatefulSet sidecar may mount a volumeClaimTemplate (the pipeline stor
   t.ok(result.ok, result.ok ? 'injected' : result.error.message);
   if (!result.ok) return;
   const outSpec = (((result.value.output as JsonObject).spec as JsonObject).template as JsonObject).spec as JsonObject;
-  t.same(initNames(outSpec), ['reader']);
-  t.same(outSpec.volumes, (template.spec as JsonObject).volumes, 'the template keeps its own volumes');
+  t.strictSame(initNames(outSpec), ['reader']);
+  t.strictSame(outSpec.volumes, (template.spec as JsonObject).volumes, 'the template keeps its own volumes');
   const missing = structuredClone(withMount);
   ((((missing.spec as JsonObject).template as JsonObject).metadata as JsonObject).annotations as JsonObject)['feldera.com/runtime-config'] =
     JSON.stringify({ init_containers: [{ name: 'reader', image: 'img:1', volumeMounts: [{ name: 'nope', mountPath: '/x' }] }] });
   const refused = injectDocument(missing, DEFAULT_CONFIG);
   t.notOk(refused.ok, 'an unknown volume is still refused');
   if (!refused.ok) t.match(refused.error.message, 'volume "nope" does not exist in the pod (volumes: "config", "storage")');
+});
+
+t.test('a denial keeps the code decide() gave it', async (t) => {
+  const forbidden = injectDocument(pod, forbidding);
+  t.notOk(forbidden.ok);
+  if (!forbidden.ok) t.strictSame(forbidden.error.code, 'INIT_CONTAINERS_DISALLOWED');
+  const broken = structuredClone(pod);
+  ((broken.metadata as JsonObject).annotations as JsonObject)['feldera.com/runtime-config'] = '{"init_containers": [';
+  const invalid = injectDocument(broken, DEFAULT_CONFIG);
+  t.notOk(invalid.ok);
+  if (!invalid.ok) {
+    t.strictSame(invalid.error.code, 'RUNTIME_CONFIG_INVALID');
+    t.match(invalid.error.message, /^denied: /);
+  }
+});
+
+t.test('the note for an object without a pod template quotes its kind as a cut name', async (t) => {
+  // [what, document, note]
+  const cases: [string, JsonObject, string][] = [
+    ['a ConfigMap', { kind: 'ConfigMap' }, 'kind "ConfigMap" has no pod template; left as it is'],
+    ['a long kind', { kind: 'K'.repeat(100) }, `kind "${'K'.repeat(63)}..." has no pod template; left as it is`],
+    ['no kind', { metadata: {} }, 'an object without a kind has no pod template; left as it is'],
+    ['a kind that is not a string', { kind: { a: 1 } }, 'an object without a kind has no pod template; left as it is'],
+  ];
+  for (const [what, doc, note] of cases) {
+    const result = injectDocument(doc, DEFAULT_CONFIG);
+    t.ok(result.ok, what);
+    if (result.ok) t.strictSame(result.value.note, note, what);
+  }
 });
