@@ -31,7 +31,8 @@ function canonicalValue(value: Json | undefined, type: FieldType): Canonical {
       return typeof value === 'object' ? null : value;
     case 'Quantity': {
       const q = parseQuantity(value);
-      return q === null ? `invalid:${String(value)}` : storedQuantityKey(q);
+      // Never String() of an array or object: a deeply nested one would recurse.
+      return q === null ? `invalid:${typeof value === 'string' || typeof value === 'number' ? String(value) : typeof value}` : storedQuantityKey(q);
     }
     case 'list':
       return Array.isArray(value) ? value.map((item) => canonicalValue(item ?? null, type.items) ?? zeroOf(type.items)) : null;
@@ -96,7 +97,8 @@ function keepEqualFields(candidate: { [key: string]: Json }, existing: { [key: s
   for (const key of Object.keys(candidate)) {
     const type = fields.get(key);
     const value = candidate[key] as Json;
-    out[key] = type === undefined ? value : keepEqual(value, Object.hasOwn(existing, key) ? existing[key] : undefined, type);
+    const kept = type === undefined ? value : keepEqual(value, Object.hasOwn(existing, key) ? existing[key] : undefined, type);
+    Object.defineProperty(out, key, { value: kept, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

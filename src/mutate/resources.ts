@@ -19,14 +19,14 @@ export function fillResources(resources: Json | undefined, defaults: Resources):
 
   for (const [name, fallback] of Object.entries(defaults.requests)) {
     if (Object.hasOwn(userRequests, name)) continue;
-    const limit = userLimits[name];
+    const limit = Object.hasOwn(userLimits, name) ? userLimits[name] : undefined;
     const limitQ = limit === undefined ? null : parseQuantity(limit);
     const fallbackQ = parseQuantity(fallback);
     requests[name] = limitQ !== null && fallbackQ !== null && compareQuantities(fallbackQ, limitQ) > 0 ? (limit as Json) : fallback;
   }
   for (const [name, fallback] of Object.entries(defaults.limits)) {
     if (Object.hasOwn(userLimits, name)) continue;
-    const request = userRequests[name];
+    const request = Object.hasOwn(userRequests, name) ? userRequests[name] : undefined;
     const requestQ = request === undefined ? null : parseQuantity(request);
     const fallbackQ = parseQuantity(fallback);
     limits[name] = requestQ !== null && fallbackQ !== null && compareQuantities(fallbackQ, requestQ) < 0 ? (request as Json) : fallback;
