@@ -93,6 +93,8 @@ export interface NodePipelineOptions {
   replicas?: number;
   /** Pod template labels to add (e.g. sidecar.feldera.com/inject: "false"). */
   labels?: Record<string, string>;
+  /** The pipeline container's resources (default: requests 50m/32Mi, limits 200m/64Mi: the node has 2 CPUs). */
+  pipelineResources?: { requests?: Record<string, string>; limits?: Record<string, string> };
 }
 
 /**
@@ -123,7 +125,7 @@ export function nodePipelineStatefulSet(options: NodePipelineOptions): PipelineS
   pipeline.imagePullPolicy = 'Never';
   delete pipeline.args;
   pipeline.command = options.command ?? standInPipelineCommand();
-  pipeline.resources = { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } };
+  pipeline.resources = options.pipelineResources ?? { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } };
   const configMap = {
     apiVersion: 'v1',
     kind: 'ConfigMap',

@@ -23,8 +23,10 @@ export interface NodeTools {
 
 const CNI_DIRS = ['/usr/lib/cni', '/opt/cni/bin'];
 
-function onPath(name: string): string | null {
-  for (const dir of [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/bin', '/bin']) {
+const SYSTEM_DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+
+function onPath(name: string, extraDirs: string[]): string | null {
+  for (const dir of [...(process.env.PATH ?? '').split(delimiter), ...extraDirs]) {
     if (dir === '') continue;
     const candidate = join(dir, name);
     try {
@@ -38,11 +40,12 @@ function onPath(name: string): string | null {
 }
 
 /** The tools' paths, or an Error naming every missing one and the install command. */
-export function findNodeTools(): NodeTools {
+export function findNodeTools(options: { searchDirs?: string[] } = {}): NodeTools {
+  const searchDirs = options.searchDirs ?? SYSTEM_DIRS;
   const problems: string[] = [];
   if (process.getuid?.() !== 0) problems.push('the node must run as root (containerd, runc, mounts and cgroups)');
   const need = (name: string, pkg: string): string => {
-    const found = onPath(name);
+    const found = onPath(name, searchDirs);
     if (found === null) problems.push(`${name} not found (Debian package ${pkg})`);
     return found ?? name;
   };
