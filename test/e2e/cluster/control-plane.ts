@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { writeFileSync } from 'node:fs';
-import { ensureKubeBinaries, ensureMatrixBinaries, ensureNodeBinaries, type MatrixMinor, type NodeBinaries } from './binaries.js';
+import { ensureKubeBinaries, ensureMatrixBinaries, ensureNodeBinaries, MATRIX_MINORS, type MatrixMinor, type NodeBinaries } from './binaries.js';
 import { startClusterNetwork, type ClusterNetwork } from './cluster-network.js';
 import { cleanUpDeadNodes, startNodes, type NodeSet } from './node.js';
 import type { MachineDiff } from './machine-state.js';
@@ -87,12 +87,22 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
+/** E2E_KUBE_VERSION=1.35 (or 1.36, 1.37) runs every suite against that minor; 1.34 or unset: the default. */
+function versionFromEnv(): MatrixMinor | undefined {
+  const value = process.env.E2E_KUBE_VERSION;
+  if (value === undefined || value === '' || value === '1.34') return undefined;
+  const minor = MATRIX_MINORS.find((m) => m === value);
+  if (minor === undefined) throw new Error(`E2E_KUBE_VERSION=${value}: expected 1.34 or one of ${MATRIX_MINORS.join(', ')}`);
+  return minor;
+}
+
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const started = Date.now();
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   cleanUpDeadNodes(log);
   killStaleProcesses(log);
-  const bins = options.version === undefined ? await ensureKubeBinaries(log) : await ensureMatrixBinaries(options.version, log);
+  const version = options.version ?? versionFromEnv();
+  const bins = version === undefined ? await ensureKubeBinaries(log) : await ensureMatrixBinaries(version, log);
   const nodeCount = options.nodes ?? 0;
   const nodeBins = nodeCount > 0 ? await ensureNodeBinaries(log) : null;
   const startTimeoutMs = options.startTimeoutMs ?? 90_000;
@@ -335,7 +345,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         tempDir: keepDir ? undefined : dir,
       });
     }
-    const version = await rest.get<{ gitVersion: string }>('/version');
+    const served = await rest.get<{ gitVersion: string }>('/version');
+    if (version !== undefined) log(`[e2e] E2E_KUBE_VERSION=${version}: kube-apiserver ${served.body.gitVersion}`);
 
     const handle: ControlPlane = {
       dir,
@@ -352,7 +363,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       nodes: nodeSet,
       nodeBinaries: nodeBins,
       clusterNetwork,
-      version: version.body.gitVersion,
+      version: served.body.gitVersion,
       machineDiff: () => machineDiff,
       stop,
     };

@@ -15,3 +15,5 @@ export { describeDiff, diffMachine, snapshotMachine, type MachineDiff, type Mach
 export { PAUSE_IMAGE, SHELL_IMAGE } from './node-images.js';
 export { findNodeTools, INSTALL_HINT, NODE_PACKAGES } from './node-prerequisites.js';
 export type { NodeHandle, NodeSet } from './node.js';
+export { ensureWebhookImage, type WebhookImage } from './webhook-image.js';
+export { ensureHelm, ensureNodeBinaries, MATRIX_MINORS, type MatrixMinor } from './binaries.js';
