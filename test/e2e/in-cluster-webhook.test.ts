@@ -101,7 +101,7 @@ t.test('pipeline pods are injected by the in-cluster webhook', async (t) => {
   t.strictSame((pod.spec.initContainers ?? []).map((c) => [c.name, c.restartPolicy]), [['example', 'Always']], 'the sidecar injected');
   t.ok(pod.metadata.annotations?.[STATUS_ANNOTATION], 'status annotation');
   t.strictSame(await waitForLogText(cp, ns, sts.podName, 'example', 'Hello, world!'), 'Hello, world!\n', 'and it runs');
-  const routed = (cp.clusterNetwork?.routes ?? []).filter((r) => r.target === `${RELEASE}.${NAMESPACE}.svc:443` && r.backend !== null);
+  const routed = (cp.clusterNetwork?.routes ?? []).filter((r) => r.service === `${NAMESPACE}/${RELEASE}` && r.backend !== null);
   t.ok(routed.length > 0, `the apiserver reached the webhook through its Service (${routed.length} connections, to ${[...new Set(routed.map((r) => r.pod))].join(', ')})`);
 });
 
@@ -156,7 +156,7 @@ t.test('kubectl rollout restart during a stream of pipeline pod creations fails 
   await assertAllStoredInjected(t, cp, ns, results.length);
   const servedBy = new Map<string, number>();
   for (const r of cp.clusterNetwork?.routes ?? []) {
-    if (r.target === `${RELEASE}.${NAMESPACE}.svc:443` && r.pod !== undefined && r.at >= loadStart) servedBy.set(r.pod, (servedBy.get(r.pod) ?? 0) + 1);
+    if (r.service === `${NAMESPACE}/${RELEASE}` && r.pod !== undefined && r.at >= loadStart) servedBy.set(r.pod, (servedBy.get(r.pod) ?? 0) + 1);
   }
   t.ok([...servedBy.keys()].some((p) => before.includes(p)) && [...servedBy.keys()].some((p) => after.includes(p)), `connections went to old and new replicas: ${JSON.stringify(Object.fromEntries(servedBy))}`);
 });

@@ -4,12 +4,13 @@
 // HTTP CONNECT over this unix socket), as it does through konnectivity where the control plane
 // cannot route to nodes. Here:
 //   - 127.0.0.0/8 (a node's address, and so a kubelet or a hostNetwork pod): dialled as asked;
-//   - <service>.<namespace>.svc[.cluster.local]:<port>: what kube-proxy would pick: a Ready,
+//   - a Service's ClusterIP:<port> (what kube-apiserver dials for a webhook's clientConfig.service),
+//     or <service>.<namespace>.svc[.cluster.local]:<port>: what kube-proxy would pick: a Ready,
 //     not-terminating pod selected by the Service, on the targetPort. Read from the pods themselves:
 //     their addresses (a hostNetwork pod's is its node's, 127.0.0.N) are loopback, which EndpointSlices
 //     refuse, so there are no endpoints to read (and --enable-aggregator-routing, which dials
 //     endpoints, cannot work on such nodes);
-//   - anything else (a pod's address on its sealed pod network, a ClusterIP): refused, never dialled:
+//   - anything else (a pod's address on its sealed pod network): refused, never dialled:
 //     nothing leaves 127.0.0.0/8.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { rmSync } from 'node:fs';
@@ -20,7 +21,8 @@ export interface RouteRecord {
   target: string;
   /** host:port dialled, or null when refused. */
   backend: string | null;
-  /** The pod it went to (Service targets). */
+  /** The Service (namespace/name) and the pod it went to (Service targets). */
+  service?: string;
   pod?: string;
   reason?: string;
 }
@@ -37,7 +39,9 @@ interface Pod {
   status?: { podIP?: string; phase?: string; conditions?: Array<{ type: string; status: string }> };
 }
 interface Service {
-  spec: { selector?: Record<string, string>; ports?: Array<{ name?: string; port: number; targetPort?: number | string }> };
+  metadata?: { name: string; namespace: string };
+  spec: {
+    clusterIP?: string; selector?: Record<string, string>; ports?: Array<{ name?: string; port: number; targetPort?: number | string }> };
 }
 
 const MAX_HEADER_BYTES = 8192;
@@ -48,7 +52,7 @@ export async function startClusterNetwork(options: { socket: string; rest: () =>
   const sockets = new Set<Socket>();
   let next = 0;
 
-  const resolveService = async (name: string, namespace: string, port: number): Promise<{ host: string; port: number; pod: string } | string> => {
+  const resolveService = async (name: string, namespace: string, port: number): Promise<{ host: string; port: number; pod: string; service: string } | string> => {
     const rest = options.rest();
     if (rest === null) return 'the control plane is not up';
     const svc = await rest.get<Service>(`/api/v1/namespaces/${namespace}/services/${name}`);
@@ -74,15 +78,24 @@ export async function startClusterNetwork(options: { socket: string; rest: () =>
     const containerPort =
       typeof target === 'number' ? target : pod.spec.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === target)?.containerPort;
     if (containerPort === undefined) return `pod ${pod.metadata.name} has no port named ${String(target)}`;
-    return { host: pod.status?.podIP as string, port: containerPort, pod: pod.metadata.name };
+    return { host: pod.status?.podIP as string, port: containerPort, pod: pod.metadata.name, service: `${namespace}/${name}` };
   };
 
-  const route = async (target: string): Promise<{ host: string; port: number; pod?: string } | string> => {
+  const route = async (target: string): Promise<{ host: string; port: number; pod?: string; service?: string } | string> => {
     const colon = target.lastIndexOf(':');
     const host = target.slice(0, colon);
     const port = Number(target.slice(colon + 1));
     if (colon <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) return `bad CONNECT target ${target}`;
     if (isLoopback(host)) return { host, port };
+    if (/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) {
+      // A ClusterIP: the Service that holds it (kube-proxy's lookup), never the address itself.
+      const rest = options.rest();
+      if (rest === null) return 'the control plane is not up';
+      const all = await rest.get<{ items: Service[] }>('/api/v1/services');
+      const svc = all.status === 200 ? all.body.items.find((s) => s.spec.clusterIP === host) : undefined;
+      if (svc?.metadata === undefined) return `${host} is no Service's ClusterIP and is not reachable from the host (only node addresses in 127.0.0.0/8 are)`;
+      return resolveService(svc.metadata.name, svc.metadata.namespace, port);
+    }
     const svc = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.cluster\.local)?$/.exec(host);
     if (svc !== null) return resolveService(svc[1] as string, svc[2] as string, port);
     return `${host} is not reachable from the host (only node addresses in 127.0.0.0/8 and Services backed by hostNetwork pods are)`;
@@ -117,7 +130,7 @@ export async function startClusterNetwork(options: { socket: string; rest: () =>
             client.end(`HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n\r\n${backend}\n`);
             return;
           }
-          routes.push({ at: Date.now(), target, backend: `${backend.host}:${backend.port}`, pod: backend.pod });
+          routes.push({ at: Date.now(), target, backend: `${backend.host}:${backend.port}`, service: backend.service, pod: backend.pod });
           const upstream = connect({ host: backend.host, port: backend.port });
           sockets.add(upstream);
           upstream.on('close', () => sockets.delete(upstream));
