@@ -38,6 +38,8 @@ for tool in buildah:buildah mmdebstrap:mmdebstrap npm:npm tar:tar; do
 done
 
 mkdir -p "$IMAGES_DIR" "$BUILDAH_ROOT"
+BASE_WORK=""
+trap '[ -z "$BASE_WORK" ] || rm -rf "$BASE_WORK"' EXIT
 exec 9>"$IMAGES_DIR/.lock"
 flock 9
 
@@ -55,7 +57,7 @@ build_base() {
   echo "building $BASE_IMAGE: mmdebstrap $SUITE + node $NODE_VERSION + npm $NPM_VERSION..."
   local start=$SECONDS work
   work="$(mktemp -d "$IMAGES_DIR/.base.XXXXXX")"
-  trap 'rm -rf "$work"' RETURN
+  BASE_WORK="$work" # removed at exit, however the script ends
   # minbase + passwd (useradd/groupadd); no docs, man pages or locales in the image.
   mmdebstrap --quiet --variant=minbase --include=passwd --mode=root --format=directory \
     --aptopt='Acquire::Check-Valid-Until "false"' \
@@ -82,6 +84,7 @@ build_base() {
   rm -f "$out"
   bah push --quiet "$BASE_IMAGE" "oci-archive:$out:$BASE_IMAGE" >/dev/null
   echo "$want" >"$stamp"
+  rm -rf "$work"
   echo "built $BASE_IMAGE in $(human_duration $((SECONDS - start))) ($(du -h "$out" | cut -f1)) -> $out"
 }
 
