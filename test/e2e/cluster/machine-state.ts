@@ -1,7 +1,6 @@
 // What a node changes on the machine, listed before it starts and after its teardown, so the
 // teardown can undo what it must (sysctls) and prove the machine is as it was found: mounts,
-// iptables rules and chains (IPv4 and IPv6), cgroups (the first two levels of every hierarchy, where
-// kubelets put kubepods), the sysctls the kubelet sets, the host folders kubelet and containerd use,
+// iptables rules and chains (IPv4 and IPv6), cgroups (see cgroupDirs), the sysctls the kubelet sets, the host folders kubelet and containerd use,
 // and our own processes. Other runs on the machine (other worktrees' control planes) add no mounts,
 // cgroups, rules or folders, so a difference is ours.
 import { spawnSync } from 'node:child_process';
@@ -46,6 +45,11 @@ function lines(command: string, args: string[]): string[] {
     .map((l) => l.replace(/\[\d+:\d+\]/g, '[0:0]'));
 }
 
+/**
+ * The top level of every hierarchy (where a kubelet with the default cgroup root puts kubepods),
+ * and below it only our node roots and kubepods: other cgroups below the top come and go with the
+ * machine's own workload (this sandbox makes one per command under /memory/process_api).
+ */
 function cgroupDirs(): string[] {
   const root = '/sys/fs/cgroup';
   const out: string[] = [];
@@ -55,6 +59,7 @@ function cgroupDirs(): string[] {
     for (const entry of readdirSync(top, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       out.push(join(top, entry.name));
+      if (!entry.name.startsWith('feldera-e2e') && !entry.name.startsWith('kubepods')) continue;
       for (const inner of readdirSync(join(top, entry.name), { withFileTypes: true })) {
         if (inner.isDirectory()) out.push(join(top, entry.name, inner.name));
       }
