@@ -6,6 +6,11 @@
 #   docker run --rm -p 8443:8443 -p 9090:9090 -v "$PWD/certs:/certs:ro" feldera-sidecar-injector:0.1.0 \
 #     serve --set tls.certFile=/certs/tls.crt --set tls.keyFile=/certs/tls.key
 #
+# Without Docker (the e2e node): scripts/webhook-image.sh builds it with buildah over a locally made
+# NODE_IMAGE. Behind a TLS-inspecting proxy, give npm the proxy's CA as a build secret (never
+# stored in a layer): --secret id=npm_ca,src=/etc/ssl/certs/ca-certificates.crt (docker buildx and
+# buildah alike); without it the secret is absent and npm uses Node's own CA list.
+#
 # The runtime image holds only node, the production node_modules, dist/ and package.json (its
 # "type": "module" makes Node load dist/ as ES modules). It runs as 65532:65532 and writes nothing
 # outside /tmp and mounted volumes, so it runs with readOnlyRootFilesystem: true.
@@ -16,7 +21,8 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN --mount=type=secret,id=npm_ca \
+    NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # tsconfig.build.json also includes bench/ and test/e2e/cluster/ (developer tools); they are not
@@ -28,7 +34,8 @@ FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # No dependency needs an install script; --ignore-scripts keeps the image build from running any.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+RUN --mount=type=secret,id=npm_ca \
+    NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
 # ---- runtime --------------------------------------------------------------------------------

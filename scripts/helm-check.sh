@@ -65,6 +65,7 @@ CASES=(
   "no-network-policy|--set networkPolicy.enabled=false"
   "policies|--set pipeline.allowInitContainers=false --set policy.maxSidecars.max=3 --set policy.allowedImages.patterns={registry.example.com/*} --set policy.resourceCaps.limits.memory=2Gi --set policy.resourceCaps.limits.cpu=2 --set policy.podSecurity.level=restricted --set policy.podSecurity.action=warn --set sidecars.placement=all --set logLevel=debug"
   "single-replica-all-pods|--set replicaCount=1 --set webhook.objectSelector=null --set podAntiAffinity=hard --set injection.excludeNamespaces={feldera-system}"
+  "host-network|--set hostNetwork=true --set updateStrategy.rollingUpdate.maxSurge=0 --set updateStrategy.rollingUpdate.maxUnavailable=1"
   "spread-pdb-max-unavailable|--set topologySpreadConstraints[0].maxSkew=1 --set topologySpreadConstraints[0].topologyKey=topology.kubernetes.io/zone --set topologySpreadConstraints[0].whenUnsatisfiable=ScheduleAnyway --set podDisruptionBudget.minAvailable=null --set podDisruptionBudget.maxUnavailable=1 --set priorityClassName=system-cluster-critical"
 )
 
@@ -76,6 +77,7 @@ BAD_CASES=(
   "bad-quantity|--set sidecars.defaultResources.limits.cpu=lots|cpu"
   "grace-below-drain|--set terminationGracePeriodSeconds=5 --set server.drainSeconds=10|terminationGracePeriodSeconds"
   "timeout-too-long|--set webhook.timeoutSeconds=31|timeoutSeconds"
+  "host-network-not-boolean|--set-string hostNetwork=yes|hostNetwork"
 )
 
 failures=0
@@ -214,6 +216,15 @@ for (const ns of ['kube-system', service?.metadata?.namespace]) expect(nsExpr?.o
 const sc = container?.securityContext ?? {};
 expect(sc.allowPrivilegeEscalation === false && sc.readOnlyRootFilesystem === true && sc.runAsNonRoot === true && JSON.stringify(sc.capabilities?.drop) === '["ALL"]', 'restricted container securityContext');
 expect(podSpec.terminationGracePeriodSeconds > config.server?.drainSeconds, 'terminationGracePeriodSeconds > drainSeconds');
+// hostNetwork: on the node's network the webhook listens on the pod's (node's) address only.
+const envByName = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e]));
+const podIpEnv = (name) => envByName[name]?.valueFrom?.fieldRef?.fieldPath === 'status.podIP';
+if (podSpec.hostNetwork === true) {
+  expect(podSpec.dnsPolicy === 'ClusterFirstWithHostNet', 'hostNetwork: dnsPolicy ClusterFirstWithHostNet');
+  expect(podIpEnv('SIDECAR_INJECTOR_SERVER__HOST') && podIpEnv('SIDECAR_INJECTOR_SERVER__METRICS_HOST'), 'hostNetwork: server.host and server.metricsHost from status.podIP');
+} else {
+  expect(podSpec.hostNetwork === undefined && !('SIDECAR_INJECTOR_SERVER__HOST' in envByName), 'no hostNetwork, no host override, unless asked');
+}
 const checksum = one('Deployment')?.spec?.template?.metadata?.annotations?.['checksum/config'];
 expect(/^[0-9a-f]{64}$/.test(checksum ?? ''), 'checksum/config annotation on the pod template');
 

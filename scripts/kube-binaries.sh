@@ -6,6 +6,12 @@
 #   scripts/kube-binaries.sh [all|kube|etcd|helm]     (default: all)
 #   scripts/kube-binaries.sh agnhost   Kubernetes' e2e test binary, for `npm run bench`
 #                                      only (not part of `all`)
+#   scripts/kube-binaries.sh scheduler   kube-scheduler (the real node's scheduler; part of `all`)
+#   scripts/kube-binaries.sh crictl      crictl (the real node's teardown; part of `all`)
+#   scripts/kube-binaries.sh 1.35|1.36|1.37|matrix
+#                            kube-apiserver and kube-controller-manager of another minor (the
+#                            version matrix; `matrix` = all three), into
+#                            ${KUBE_VERSIONS_DIR:-<repo>/.cache/kube}/<version>/bin; not part of `all`
 #
 # Output goes to ${KUBE_BIN_DIR:-<repo>/.cache/kube/bin}. Each binary gets a
 # <name>.stamp file next to it; when the stamp matches (same version, same
@@ -22,7 +28,7 @@ MODULES_DIR="$REPO_ROOT/scripts/kube-build"
 BIN_DIR="${KUBE_BIN_DIR:-$REPO_ROOT/.cache/kube/bin}"
 
 usage() {
-  echo "usage: $0 [all|kube|etcd|helm|agnhost]" >&2
+  echo "usage: $0 [all|kube|etcd|helm|scheduler|crictl|agnhost|1.35|1.36|1.37|matrix]" >&2
 }
 
 die() {
@@ -32,7 +38,7 @@ die() {
 
 target="${1:-all}"
 case "$target" in
-  all | kube | etcd | helm | agnhost) ;;
+  all | kube | etcd | helm | scheduler | crictl | agnhost | 1.35 | 1.36 | 1.37 | matrix) ;;
   -h | --help) usage; exit 0 ;;
   *) usage; die "unknown target '$target'" ;;
 esac
@@ -191,12 +197,92 @@ $bad"
     "-s -w -X main.Version=$image_version" --version "^app version ${image_version//./\\.}\$"
 }
 
+# build_kube_binaries <module dir> <bin dir> <name>...: k8s.io/kubernetes/cmd/<name> from a build
+# module, with the version variables of kubernetes' hack/lib/version.sh (as build_kube sets them).
+build_kube_binaries() {
+  local moddir=$1 dir=$2
+  shift 2
+  local version major minor staging build_date bad
+  version="$(required_version "$moddir" k8s.io/kubernetes)"
+  [[ "$version" =~ ^v([0-9]+)\.([0-9]+)\.[0-9]+$ ]] || die "unexpected k8s.io/kubernetes version '$version' in $moddir/go.mod"
+  major=${BASH_REMATCH[1]} minor=${BASH_REMATCH[2]}
+  staging="v0${version#v"$major"}"
+  bad="$(awk -v want="$staging" '$1 ~ /^k8s\.io\// && $2 == "=>" && $4 != want { print $1 " => " $3 " " $4 }' "$moddir/go.mod")"
+  [ -z "$bad" ] || die "staging replaces in $moddir/go.mod do not match $staging for kubernetes $version:
+$bad"
+  build_date="$(cd "$moddir" && go list -mod=readonly -m -f '{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}' k8s.io/kubernetes)" ||
+    die "could not look up k8s.io/kubernetes $version on the Go module proxy"
+  local ldflags="-s -w" pkgvar name
+  for pkgvar in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $pkgvar.gitVersion=$version -X $pkgvar.gitMajor=$major -X $pkgvar.gitMinor=$minor"
+    ldflags+=" -X $pkgvar.gitCommit= -X $pkgvar.gitTreeState=clean -X $pkgvar.buildDate=$build_date"
+  done
+  for name in "$@"; do
+    BIN_DIR="$dir" build_one "$name" "$version" "$moddir" "k8s.io/kubernetes/cmd/$name" "$ldflags" --version "^Kubernetes ${version//./\\.}\$"
+  done
+}
+
+# ---- the real node's scheduler -------------------------------------------------------------
+# kube-scheduler from its own build module (scripts/kube-build/kube-scheduler), pinned to the same
+# k8s.io/kubernetes as ../kubernetes: adding it there would have changed that go.mod and so the
+# stamps (and the builds) of every binary made from it.
+build_scheduler() {
+  local moddir="$MODULES_DIR/kube-scheduler" version kube_version
+  version="$(required_version "$moddir" k8s.io/kubernetes)"
+  kube_version="$(required_version "$MODULES_DIR/kubernetes" k8s.io/kubernetes)"
+  [ "$version" = "$kube_version" ] ||
+    die "kube-scheduler is pinned to k8s.io/kubernetes $version in $moddir/go.mod but the apiserver is $kube_version"
+  build_kube_binaries "$moddir" "$BIN_DIR" kube-scheduler
+}
+
+# ---- crictl (the node's teardown) ------------------------------------------------------------
+build_crictl() {
+  local moddir="$MODULES_DIR/cri-tools" version
+  version="$(required_version "$moddir" sigs.k8s.io/cri-tools)"
+  build_one crictl "$version" "$moddir" sigs.k8s.io/cri-tools/cmd/crictl \
+    "-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=$version" --version "^crictl version ${version//./\\.}\$"
+}
+
+# ---- the version matrix ----------------------------------------------------------------------
+# kube-apiserver and kube-controller-manager of another minor, from scripts/kube-build/kubernetes-1.N,
+# into $KUBE_VERSIONS_DIR/<version>/bin. Modules whose go directive needs a newer Go than the one on
+# PATH build with GOTOOLCHAIN=go1.27.3, which the go command fetches from the Go module proxy.
+MATRIX_MINORS=(1.35 1.36 1.37)
+VERSIONS_DIR="${KUBE_VERSIONS_DIR:-$REPO_ROOT/.cache/kube}"
+MATRIX_TOOLCHAIN=go1.27.3
+
+matrix_bin_dir() { # <minor> -> the bin dir of that minor's pinned version
+  local moddir="$MODULES_DIR/kubernetes-$1"
+  [ -f "$moddir/go.mod" ] || die "no build module $moddir for Kubernetes $1"
+  echo "$VERSIONS_DIR/$(required_version "$moddir" k8s.io/kubernetes)/bin"
+}
+
+build_matrix_version() { # <minor>
+  local moddir="$MODULES_DIR/kubernetes-$1" dir
+  dir="$(matrix_bin_dir "$1")"
+  mkdir -p "$dir"
+  local need have
+  need="$(awk '$1 == "go" { print $2; exit }' "$moddir/go.mod")"
+  have="$(go env GOVERSION)"
+  have="${have#go}"
+  if [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -n1)" != "$need" ] || [ "${1#1.}" -ge 36 ]; then
+    # k8s 1.36 and later need Go 1.27 (see /work/.library/env notes; the README says the same).
+    GOTOOLCHAIN="$MATRIX_TOOLCHAIN" build_kube_binaries "$moddir" "$dir" kube-apiserver kube-controller-manager
+  else
+    build_kube_binaries "$moddir" "$dir" kube-apiserver kube-controller-manager
+  fi
+}
+
 case "$target" in
-  all) build_kube; build_etcd; build_helm ;;
+  all) build_kube; build_etcd; build_helm; build_scheduler; build_crictl ;;
   kube) build_kube ;;
   etcd) build_etcd ;;
   helm) build_helm ;;
   agnhost) build_agnhost ;;
+  scheduler) build_scheduler ;;
+  crictl) build_crictl ;;
+  1.35 | 1.36 | 1.37) build_matrix_version "$target" ;;
+  matrix) for minor in "${MATRIX_MINORS[@]}"; do build_matrix_version "$minor"; done ;;
 esac
 
 echo "binaries in $BIN_DIR"

@@ -1,3 +1,5 @@
+// Used by test/scale (two replicas behind one port for the burst benchmark); the rolling restart it
+// served is now in-cluster-webhook.test.ts, through a real Deployment, kubelet probes and a Service.
 // A stand-in for a Service in front of webhook replicas, for the rolling-restart test: a TCP proxy
 // (TLS passes through untouched, the replicas terminate it) on the one port the apiserver calls,
 // handing each NEW connection round-robin to a backend that is in rotation. A poller GETs every

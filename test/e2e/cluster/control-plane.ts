@@ -7,16 +7,26 @@
 // The controller-manager runs only what pods of a StatefulSet need to appear: the statefulset,
 // serviceaccount, serviceaccount-token, namespace and garbagecollector controllers. There is no
 // scheduler and no kubelet: pods are stored and stay Pending, which is all admission tests need.
+//
+// With `nodes: N` it is a whole cluster: kube-scheduler, the deployment, replicaset and
+// root-ca-cert-publisher controllers too, the Node authorizer and NodeRestriction, client and CA
+// flags for the apiserver's calls to kubelets, an egress selector that sends cluster-bound traffic
+// through the harness's cluster network (cluster-network.ts), and N real nodes (node.ts).
+// `version: '1.35'` (or 1.36, 1.37) runs that minor's kube-apiserver and kube-controller-manager.
 import { existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ensureKubeBinaries } from './binaries.js';
+import { writeFileSync } from 'node:fs';
+import { ensureKubeBinaries, ensureMatrixBinaries, ensureNodeBinaries, MATRIX_MINORS, type MatrixMinor, type NodeBinaries } from './binaries.js';
+import { startClusterNetwork, type ClusterNetwork } from './cluster-network.js';
+import { cleanUpDeadNodes, startNodes, type NodeSet } from './node.js';
+import type { MachineDiff } from './machine-state.js';
 import { httpsRequest } from './https-request.js';
 import { KubeRest } from './kube-rest.js';
 import { loadKubeConfig, writeAdmissionConfiguration, writeClientKubeconfig, writeWebhookClientKubeconfig } from './kubeconfig.js';
 import { createNamespace, OPT_IN, PROBE_NAMESPACE, waitForDefaultServiceAccount, type NamespaceSpec } from './namespaces.js';
-import { createClusterPki, SERVICE_CLUSTER_IP_RANGE, type ClusterPki } from './pki.js';
+import { createClusterPki, createNodeControlPlanePki, SERVICE_CLUSTER_IP_RANGE, type ClusterPki } from './pki.js';
 import { freePort, freePorts } from './ports.js';
 import { forgetRemoveAtExit, killStaleProcesses, removeAtExit, spawnManaged, tail, type ManagedProcess } from './processes.js';
 import { waitFor } from './wait.js';
@@ -36,9 +46,13 @@ export interface ControlPlaneOptions {
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
   startTimeoutMs?: number;
+  /** Real nodes to start (default 0: no scheduler, no kubelet, pods stay Pending). */
+  nodes?: number;
+  /** Another minor of the version matrix for kube-apiserver and kube-controller-manager (default: 1.34). */
+  version?: MatrixMinor;
 }
 
-export type Component = 'etcd' | 'kube-apiserver' | 'kube-controller-manager';
+export type Component = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler';
 
 export interface ControlPlane {
   /** The temp folder holding everything below. */
@@ -59,15 +73,38 @@ export interface ControlPlane {
   startupMs: number;
   /** The last lines of each component's log, for failure reports. */
   logTails(lines?: number): string;
-  /** Stops the controller-manager, the apiserver and etcd; removes the temp folder. Idempotent. */
+  /** The nodes (with `nodes`), else null. */
+  nodes: NodeSet | null;
+  /** kubelet, kubectl, kube-scheduler and crictl (with `nodes`), else null. */
+  nodeBinaries: NodeBinaries | null;
+  /** Where the apiserver's cluster-bound connections went (with `nodes`), else null. */
+  clusterNetwork: ClusterNetwork | null;
+  /** kube-apiserver's version, e.g. v1.34.4. */
+  version: string;
+  /** After stop() with nodes: how the machine differs from before the nodes started (empty when clean). */
+  machineDiff(): MachineDiff | null;
+  /** Stops the nodes, the scheduler, the controller-manager, the apiserver and etcd; removes the temp folder. Idempotent. */
   stop(): Promise<void>;
+}
+
+/** E2E_KUBE_VERSION=1.35 (or 1.36, 1.37) runs every suite against that minor; 1.34 or unset: the default. */
+function versionFromEnv(): MatrixMinor | undefined {
+  const value = process.env.E2E_KUBE_VERSION;
+  if (value === undefined || value === '' || value === '1.34') return undefined;
+  const minor = MATRIX_MINORS.find((m) => m === value);
+  if (minor === undefined) throw new Error(`E2E_KUBE_VERSION=${value}: expected 1.34 or one of ${MATRIX_MINORS.join(', ')}`);
+  return minor;
 }
 
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const started = Date.now();
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  cleanUpDeadNodes(log);
   killStaleProcesses(log);
-  const bins = await ensureKubeBinaries(log);
+  const version = options.version ?? versionFromEnv();
+  const bins = version === undefined ? await ensureKubeBinaries(log) : await ensureMatrixBinaries(version, log);
+  const nodeCount = options.nodes ?? 0;
+  const nodeBins = nodeCount > 0 ? await ensureNodeBinaries(log) : null;
   const startTimeoutMs = options.startTimeoutMs ?? 90_000;
 
   const dir = mkdtempSync(join(options.tmpRoot ?? tmpdir(), 'feldera-e2e-'));
@@ -79,10 +116,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     etcd: join(logDir, 'etcd.log'),
     'kube-apiserver': join(logDir, 'kube-apiserver.log'),
     'kube-controller-manager': join(logDir, 'kube-controller-manager.log'),
+    'kube-scheduler': join(logDir, 'kube-scheduler.log'),
   };
   const logTails = (lines = 40): string =>
     (Object.entries(logFiles) as Array<[Component, string]>)
       .map(([name, file]) => `----- ${name} (${file}) -----\n${existsSync(file) ? tail(file, lines) : '(not started)'}`)
+      .concat(nodeSet === null ? [] : [nodeSet.logTails(lines)])
       .join('\n');
 
   const pki = createClusterPki(join(dir, 'pki'));
@@ -95,10 +134,16 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy']) delete env[name];
 
   const procs: ManagedProcess[] = [];
+  let nodeSet: NodeSet | null = null;
+  let clusterNetwork: ClusterNetwork | null = null;
+  let machineDiff: MachineDiff | null = null;
+  let restClient: KubeRest | null = null;
   let stopped: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
+      if (nodeSet !== null) machineDiff = await nodeSet.stop();
       for (const proc of [...procs].reverse()) await proc.stop(10_000);
+      await clusterNetwork?.close();
       if (!keepDir) {
         rmSync(dir, { recursive: true, force: true });
         forgetRemoveAtExit(dir);
@@ -146,6 +191,37 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       { timeoutMs: startTimeoutMs, intervalMs: 100, abort: died },
     );
 
+    const nodePki = nodeCount > 0 ? createNodeControlPlanePki(pki) : null;
+    const nodeApiserverArgs: string[] = [];
+    if (nodePki !== null) {
+      clusterNetwork = await startClusterNetwork({ socket: join(dir, 'cluster-network.sock'), rest: () => restClient });
+      const egress = join(dir, 'egress-selector.yaml');
+      writeFileSync(
+        egress,
+        [
+          'apiVersion: apiserver.k8s.io/v1beta1',
+          'kind: EgressSelectorConfiguration',
+          'egressSelections:',
+          // Webhooks behind Services and kubelets: through the harness's cluster network.
+          '  - name: cluster',
+          '    connection:',
+          '      proxyProtocol: HTTPConnect',
+          '      transport:',
+          '        uds:',
+          `          udsName: ${clusterNetwork.socket}`,
+          '',
+        ].join('\n'),
+      );
+      nodeApiserverArgs.push(
+        '--authorization-mode=Node,RBAC',
+        '--enable-admission-plugins=NodeRestriction',
+        `--kubelet-client-certificate=${nodePki.kubeletClient.certFile}`,
+        `--kubelet-client-key=${nodePki.kubeletClient.keyFile}`,
+        `--kubelet-certificate-authority=${pki.ca.certFile}`,
+        '--kubelet-preferred-address-types=InternalIP,Hostname',
+        `--egress-selector-config-file=${egress}`,
+      );
+    }
     const webhookKubeconfig = writeWebhookClientKubeconfig(
       join(dir, 'webhook-client.kubeconfig'),
       webhookPorts.map((port) => ({ name: `127.0.0.1:${port}`, certFile: pki.webhookClient.certFile, keyFile: pki.webhookClient.keyFile })),
@@ -165,7 +241,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
           `--tls-cert-file=${pki.apiserver.certFile}`,
           `--tls-private-key-file=${pki.apiserver.keyFile}`,
           `--client-ca-file=${pki.ca.certFile}`,
-          '--authorization-mode=RBAC',
+          ...(nodeCount > 0 ? nodeApiserverArgs : ['--authorization-mode=RBAC']),
           `--service-account-issuer=${issuer}`,
           `--service-account-key-file=${pki.serviceAccount.publicKeyFile}`,
           `--service-account-signing-key-file=${pki.serviceAccount.privateKeyFile}`,
@@ -212,7 +288,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         command: bins.kubeControllerManager,
         args: [
           `--kubeconfig=${cmKubeconfig}`,
-          '--controllers=statefulset,serviceaccount,serviceaccount-token,namespace,garbagecollector',
+          `--controllers=statefulset,serviceaccount,serviceaccount-token,namespace,garbagecollector${nodeCount > 0 ? ',deployment,replicaset,root-ca-cert-publisher,disruption,nodelifecycle' : ''}`,
           `--service-account-private-key-file=${pki.serviceAccount.privateKeyFile}`,
           `--root-ca-file=${pki.ca.certFile}`,
           '--leader-elect=false',
@@ -228,25 +304,67 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       }),
     );
 
+    if (nodePki !== null && nodeBins !== null) {
+      const schedulerKubeconfig = writeClientKubeconfig(join(dir, 'scheduler.kubeconfig'), {
+        server,
+        caFile: pki.ca.certFile,
+        certFile: nodePki.scheduler.certFile,
+        keyFile: nodePki.scheduler.keyFile,
+        user: 'system:kube-scheduler',
+      });
+      procs.push(
+        spawnManaged({
+          name: 'kube-scheduler',
+          command: nodeBins.kubeScheduler,
+          args: [`--kubeconfig=${schedulerKubeconfig}`, `--authentication-kubeconfig=${schedulerKubeconfig}`, `--authorization-kubeconfig=${schedulerKubeconfig}`, '--leader-elect=false', '--secure-port=0', '--v=1'],
+          logFile: logFiles['kube-scheduler'],
+          env,
+          tempDir: keepDir ? undefined : dir,
+        }),
+      );
+    }
     const kc = loadKubeConfig(adminKubeconfig);
+    const rest = new KubeRest(server, pki.ca.cert, pki.admin);
+    restClient = rest;
     const namespaces: NamespaceSpec[] = [{ name: PROBE_NAMESPACE, labels: OPT_IN }, ...(options.namespaces ?? [])];
     await waitForDefaultServiceAccount(kc, 'default', startTimeoutMs);
     for (const ns of namespaces) await createNamespace(kc, ns, startTimeoutMs);
     const deadNow = died();
     if (deadNow !== null) throw new Error(deadNow);
+    if (nodeCount > 0 && nodeBins !== null) {
+      nodeSet = await startNodes({
+        count: nodeCount,
+        dir: join(dir, 'nodes'),
+        kubelet: nodeBins.kubelet,
+        crictl: nodeBins.crictl,
+        server,
+        ca: pki.ca,
+        rest,
+        log,
+        tail,
+        tempDir: keepDir ? undefined : dir,
+      });
+    }
+    const served = await rest.get<{ gitVersion: string }>('/version');
+    if (version !== undefined) log(`[e2e] E2E_KUBE_VERSION=${version}: kube-apiserver ${served.body.gitVersion}`);
 
     const handle: ControlPlane = {
       dir,
       server,
       kubeconfigPath: adminKubeconfig,
       kc,
-      rest: new KubeRest(server, pki.ca.cert, pki.admin),
+      rest,
       pki,
       webhookPort: webhookPorts[0] as number,
       webhookPorts,
       logFiles,
       startupMs: Date.now() - started,
       logTails,
+      nodes: nodeSet,
+      nodeBinaries: nodeBins,
+      clusterNetwork,
+      version: served.body.gitVersion,
+      machineDiff: () => machineDiff,
       stop,
     };
     return handle;

@@ -107,3 +107,23 @@ export function createClusterPki(dir: string): ClusterPki {
 export function issueClientCertificateFor(ca: CertificateAuthority, commonName: string, organizations: string[] = []): CertificateAndKey {
   return must(issueClientCertificate(ca, { commonName, organizations, validityDays: VALIDITY_DAYS }), `client certificate ${commonName}`);
 }
+
+/** What a control plane with nodes needs besides the above (issued only then). */
+export interface NodeControlPlanePki {
+  /** What kube-apiserver presents to kubelets (logs, exec): CN=kube-apiserver-kubelet-client, O=system:masters. */
+  kubeletClient: PemFiles;
+  /** CN=system:kube-scheduler (the bootstrap RBAC role of that name). */
+  scheduler: PemFiles;
+}
+
+export function createNodeControlPlanePki(pki: ClusterPki): NodeControlPlanePki {
+  const ca = { cert: pki.ca.cert, key: pki.ca.key };
+  return {
+    kubeletClient: writePem(
+      pki.dir,
+      'apiserver-kubelet-client',
+      must(issueClientCertificate(ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], validityDays: VALIDITY_DAYS }), 'apiserver kubelet client certificate'),
+    ),
+    scheduler: writePem(pki.dir, 'scheduler', must(issueClientCertificate(ca, { commonName: 'system:kube-scheduler', validityDays: VALIDITY_DAYS }), 'scheduler client certificate')),
+  };
+}

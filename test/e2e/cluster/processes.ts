@@ -106,7 +106,11 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
   if (piped && child.stdout !== null) {
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
-      appendFileSync(options.logFile, `${line}\n`);
+      try {
+        appendFileSync(options.logFile, `${line}\n`);
+      } catch {
+        // The folder was removed while the last lines were in flight (dispose during shutdown).
+      }
       options.onStdoutLine?.(line);
     });
   }
@@ -160,12 +164,29 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Synchronous clean-ups run at exit after every group is killed (a node's mounts, cgroups, sysctls). */
+const exitCleanups = new Set<() => void>();
+
+export function onExitSync(cleanup: () => void): () => void {
+  installExitHooks();
+  exitCleanups.add(cleanup);
+  return () => exitCleanups.delete(cleanup);
+}
+
 function killAllSync(): void {
   for (const pid of live.keys()) {
     signalGroup(pid, 'SIGKILL');
     removePidFile(pid);
   }
   live.clear();
+  for (const cleanup of [...exitCleanups]) {
+    try {
+      cleanup();
+    } catch (error) {
+      process.stderr.write(`[e2e] exit clean-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+  exitCleanups.clear();
   if (process.env.E2E_KEEP_DIR === undefined) {
     for (const dir of dirsToRemove) rmSync(dir, { recursive: true, force: true });
   }
@@ -277,7 +298,11 @@ export function killStaleProcesses(log: (line: string) => void = (line) => proce
     }
     if (record.tempDir !== undefined && process.env.E2E_KEEP_DIR === undefined && existsSync(record.tempDir)) {
       log(`[e2e] removing stale ${record.tempDir}`);
-      rmSync(record.tempDir, { recursive: true, force: true });
+      try {
+        rmSync(record.tempDir, { recursive: true, force: true });
+      } catch (error) {
+        log(`[e2e] cannot remove ${record.tempDir}: ${(error as Error).message}`);
+      }
     }
     rmSync(path, { force: true });
   }
