@@ -245,7 +245,9 @@ export const CASES: readonly ValidationCase[] = [
   invalid('recursiveReadOnly unknown', c('"volumeMounts":[{"name":"data","mountPath":"/data","readOnly":true,"recursiveReadOnly":"Always"}]'), at('volumeMounts[0].recursiveReadOnly')),
   invalid('more volumeMounts than the limit', c(`"volumeMounts":[${Array.from({ length: 129 }, (_, i) => `{"name":"data","mountPath":"/m${i}"}`).join(',')}]`), at('volumeMounts'), { apiserver: { verdict: 'valid', why: LIMIT('volumeMountsPerSidecar') } }),
   valid('a volume device', c('"volumeDevices":[{"name":"block","devicePath":"/dev/xvda"}]')),
-  invalid('more volumeDevices than the limit', c(`"volumeDevices":[${Array.from({ length: 65 }, (_, i) => `{"name":"block","devicePath":"/dev/d${i}"}`).join(',')}]`), at('volumeDevices'), { apiserver: { verdict: 'valid', why: LIMIT('volumeDevicesPerSidecar') } }),
+  invalid('more volumeDevices than the limit', c(`"volumeDevices":[${Array.from({ length: 65 }, (_, i) => `{"name":"block","devicePath":"/dev/d${i}"}`).join(',')}]`), at('volumeDevices'), {
+    apiserver: { verdict: 'invalid', why: `${LIMIT('volumeDevicesPerSidecar')}; this pod has one PersistentVolumeClaim volume, so the apiserver refuses 65 devices for their names` },
+  }),
   invalid('devicePath missing', c('"volumeDevices":[{"name":"block"}]'), at('volumeDevices[0].devicePath')),
   invalid('devicePath with ..', c('"volumeDevices":[{"name":"block","devicePath":"/dev/../xvda"}]'), at('volumeDevices[0].devicePath')),
   invalid('device name twice', c('"volumeDevices":[{"name":"block","devicePath":"/dev/a"},{"name":"block","devicePath":"/dev/b"}]'), at('volumeDevices[1].name')),
