@@ -17,6 +17,8 @@ import { fieldsOf, type FieldType } from './container-schema.js';
 export interface ShapeFindings {
   errors: string[];
   warnings: string[];
+  /** The paths of the errors: the value there was left out of the copy (or zeroed in a list). */
+  refused: Set<string>;
 }
 
 export interface Shaped extends ShapeFindings {
@@ -63,6 +65,7 @@ function given(value: Json, type: FieldType): string {
 
 function typeError(path: string, type: FieldType, value: Json, findings: ShapeFindings): undefined {
   findings.errors.push(`${path}: must be ${describeType(type)}, got ${given(value, type)}`);
+  findings.refused.add(path);
   return undefined;
 }
 
@@ -151,6 +154,7 @@ function shapeValue(value: Json, type: FieldType, path: string, findings: ShapeF
         const at = `${path}${keySegment(key)}`;
         if (PROTOTYPE_KEYS.has(key)) {
           findings.errors.push(`${at}: not a resource name (cpu, memory, ephemeral-storage, hugepages-<size> or <domain>/<name>)`);
+          findings.refused.add(at);
           continue;
         }
         const item = value[key] as Json;
@@ -189,9 +193,10 @@ function shapeObject(value: JsonObject, typeName: string, path: string, findings
 
 /** One declared container, read as the apiserver's decoder would read it. */
 export function shapeContainer(input: Json, path: string): Shaped {
-  const findings: ShapeFindings = { errors: [], warnings: [] };
+  const findings: ShapeFindings = { errors: [], warnings: [], refused: new Set() };
   if (!isObject(input)) {
     findings.errors.push(`${path}: must be a Kubernetes Container object, got ${kindOf(input)}`);
+    findings.refused.add(path);
     return { container: null, ...findings };
   }
   return { container: shapeObject(input, 'Container', path, findings), ...findings };

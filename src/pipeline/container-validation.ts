@@ -953,12 +953,25 @@ export const RULES: readonly Rule[] = [
 
 const COMPILED: ReadonlyArray<{ rule: Rule; patterns: Segment[][] }> = RULES.map((rule) => ({ rule, patterns: rule.at.map(parsePattern) }));
 
-function record(found: Found, path: string, errors: string[], warnings: string[]): number {
+/** Whether the path, or one holding it, is one the decoder refused (its error says it already). */
+function underRefused(path: string, refused: ReadonlySet<string>): boolean {
+  if (refused.size === 0) return false;
+  if (refused.has(path)) return true;
+  for (let i = 0; i < path.length; i++) {
+    const code = path.charCodeAt(i);
+    if ((code === 46 || code === 91) && refused.has(path.slice(0, i))) return true;
+  }
+  return false;
+}
+
+function record(found: Found, path: string, refused: ReadonlySet<string>, errors: string[], warnings: string[]): number {
   if (found === null) return 0;
   const list: readonly Finding[] = Array.isArray(found) ? found : [found as Finding];
   let added = 0;
   for (const finding of list) {
-    const line = `${path}${finding.at ?? ''}: ${finding.message}`;
+    const at = `${path}${finding.at ?? ''}`;
+    if (underRefused(at, refused)) continue;
+    const line = `${at}: ${finding.message}`;
     if (finding.warning === true) warnings.push(line);
     else {
       errors.push(line);
@@ -971,7 +984,16 @@ function record(found: Found, path: string, errors: string[], warnings: string[]
 /** Told of every rule that finds something (tests use it to prove each row of the table is exercised). */
 export type RuleTrace = (rule: Rule) => void;
 
-function applyRules(container: JsonObject, path: string, context: ValidationContext, earlier: ReadonlyMap<string, number>, errors: string[], warnings: string[], trace?: RuleTrace): void {
+function applyRules(
+  container: JsonObject,
+  path: string,
+  refused: ReadonlySet<string>,
+  context: ValidationContext,
+  earlier: ReadonlyMap<string, number>,
+  errors: string[],
+  warnings: string[],
+  trace?: RuleTrace,
+): void {
   let view: ResourceView | null = null;
   const base = { container, context, earlier, resources: () => (view ??= viewResources(container, path)) };
   const run = (limits: boolean): number => {
@@ -982,7 +1004,7 @@ function applyRules(container: JsonObject, path: string, context: ValidationCont
         visit(container, segments, 0, path, '', (value, at, key) => {
           const found = rule.check(value, { ...base, path: at, key });
           if (trace !== undefined && found !== null && (!Array.isArray(found) || found.length > 0)) trace(rule);
-          added += record(found, at, errors, warnings);
+          added += record(found, at, refused, errors, warnings);
         });
       }
     }
@@ -1012,8 +1034,9 @@ export function validateContainers(declared: readonly Json[], context: Validatio
     for (const line of shaped.warnings) warnings.push(line);
     if (shaped.container === null) return;
     containers.push(shaped.container);
-    // The apiserver's decoder stops at a wrong type: the rules would only repeat it in other words.
-    if (shaped.errors.length === 0) applyRules(shaped.container, path, context, earlier, errors, warnings, trace);
+    // The apiserver's decoder stops at the first wrong type; we go on, so that every mistake is
+    // reported at once, but say nothing more about a value the decoder refused.
+    applyRules(shaped.container, path, shaped.refused, context, earlier, errors, warnings, trace);
     const name = shaped.container.name;
     if (typeof name === 'string' && name !== '' && !earlier.has(name)) earlier.set(name, index);
   });
