@@ -131,6 +131,8 @@ interface Where {
   path: string;
   /** The last key on the path (a field name or a map key). */
   key: string;
+  /** The key before it: the field holding a map entry (limits, requests). */
+  parentKey: string;
   container: JsonObject;
   context: ValidationContext;
   /** Names of the sidecars declared before this one, with their index. */
@@ -160,25 +162,27 @@ function parsePattern(pattern: string): Segment[] {
   });
 }
 
-function visit(node: Json | undefined, segments: readonly Segment[], i: number, path: string, key: string, call: (value: Json | undefined, path: string, key: string) => void): void {
+type Visitor = (value: Json | undefined, path: string, key: string, parentKey: string) => void;
+
+function visit(node: Json | undefined, segments: readonly Segment[], i: number, path: string, key: string, parentKey: string, call: Visitor): void {
   const segment = segments[i];
   if (segment === undefined) {
-    call(node, path, key);
+    call(node, path, key, parentKey);
     return;
   }
   if (!isObject(node)) return;
   if (segment.kind === 'entries') {
-    for (const entry of Object.keys(node)) visit(node[entry], segments, i + 1, `${path}${keySegment(entry)}`, entry, call);
+    for (const entry of Object.keys(node)) visit(node[entry], segments, i + 1, `${path}${keySegment(entry)}`, entry, key, call);
     return;
   }
   const value = own(node, segment.name);
   const at = `${path}.${segment.name}`;
   if (segment.each) {
-    if (Array.isArray(value)) for (let j = 0; j < value.length; j++) visit(value[j], segments, i + 1, `${at}[${j}]`, segment.name, call);
+    if (Array.isArray(value)) for (let j = 0; j < value.length; j++) visit(value[j], segments, i + 1, `${at}[${j}]`, segment.name, key, call);
     return;
   }
   if (value === undefined && i < segments.length - 1) return;
-  visit(value, segments, i + 1, at, segment.name, call);
+  visit(value, segments, i + 1, at, segment.name, key, call);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,7 +274,6 @@ function divisorResourceKind(resource: string): 'cpu' | 'bytes' | null {
 
 interface ResourceEntry {
   name: string;
-  path: string;
   kind: ResourceNameKind;
   /** Rounded up to millis as SetDefaults_ResourceList does; null when not a valid quantity. */
   value: Quantity | null;
@@ -281,20 +284,29 @@ interface ResourceView {
   limits: Map<string, ResourceEntry>;
 }
 
-function resourceList(resources: Json | undefined, list: 'requests' | 'limits', path: string): Map<string, ResourceEntry> {
+function resourceList(resources: Json | undefined, list: 'requests' | 'limits'): Map<string, ResourceEntry> {
   const out = new Map<string, ResourceEntry>();
   const entries = own(resources, list);
   if (!isObject(entries)) return out;
   for (const name of Object.keys(entries)) {
     const parsed = parseQuantity(entries[name]);
-    out.set(name, { name, path: `${path}.resources.${list}${keySegment(name)}`, kind: resourceNameKind(name), value: parsed === null ? null : roundUpToMilli(parsed) });
+    const entry = { name, kind: resourceNameKind(name), value: parsed === null ? null : roundUpToMilli(parsed) };
+    out.set(name, entry);
   }
   return out;
 }
 
-function viewResources(container: JsonObject, path: string): ResourceView {
+function viewResources(container: JsonObject): ResourceView {
   const resources = own(container, 'resources');
-  return { requests: resourceList(resources, 'requests', path), limits: resourceList(resources, 'limits', path) };
+  return { requests: resourceList(resources, 'requests'), limits: resourceList(resources, 'limits') };
+}
+
+const NO_ENTRY: ResourceEntry = { name: '', kind: 'invalid', value: null };
+/** The entry a rule on resources.limits.* or resources.requests.* is called for. */
+function entryAt(where: Where): ResourceEntry {
+  const view = where.resources();
+  const list = where.parentKey === 'limits' ? view.limits : where.parentKey === 'requests' ? view.requests : null;
+  return list?.get(where.key) ?? NO_ENTRY;
 }
 
 const RESOURCE_NAME_RULE = 'cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource <domain>/<name> such as nvidia.com/gpu';
@@ -701,51 +713,48 @@ export const RULES: readonly Rule[] = [
   {
     at: ['resources.limits.*', 'resources.requests.*'],
     rule: `resource name: ${RESOURCE_NAME_RULE}`,
-    check: (_v, where) => (resourceNameKind(where.key) === 'invalid' ? { message: `not a resource name for containers (${RESOURCE_NAME_RULE})` } : null),
+    check: (_v, where) => (entryAt(where).kind === 'invalid' ? { message: `not a resource name for containers (${RESOURCE_NAME_RULE})` } : null),
   },
   {
     at: ['resources.limits.*', 'resources.requests.*'],
     rule: 'a valid quantity (apimachinery\'s grammar; exponents within +-1000), not negative',
-    check: (v) => {
-      const problem = quantityProblem(v);
-      if (problem !== null) return { message: problem };
-      const q = roundUpToMilli(parseQuantity(v) as Quantity);
-      return q.negative ? { message: 'must not be negative' } : null;
+    check: (v, where) => {
+      const { value } = entryAt(where);
+      if (value === null) return { message: quantityProblem(v) ?? 'not a valid quantity' };
+      return value.negative ? { message: 'must not be negative' } : null;
     },
   },
   {
     at: ['resources.limits.*', 'resources.requests.*'],
     rule: 'extended resources: whole numbers',
-    check: (v, where) => {
-      const parsed = parseQuantity(v);
-      if (parsed === null || resourceNameKind(where.key) !== 'extended') return null;
-      const q = roundUpToMilli(parsed);
-      if (!fitsInt64(q, -3)) return { message: 'too large (an extended resource counts at most 9223372036854775 units)' };
-      return q.exp10 < 0 ? { message: 'must be a whole number (an extended resource is counted in units)' } : null;
+    check: (_v, where) => {
+      const { kind, value } = entryAt(where);
+      if (value === null || kind !== 'extended') return null;
+      if (!fitsInt64(value, -3)) return { message: 'too large (an extended resource counts at most 9223372036854775 units)' };
+      return value.exp10 < 0 ? { message: 'must be a whole number (an extended resource is counted in units)' } : null;
     },
   },
   {
     at: ['resources.limits.*', 'resources.requests.*'],
     rule: 'hugepages: a page size that is a quantity, and a whole multiple of it',
-    check: (v, where) => {
-      const parsed = parseQuantity(v);
-      if (parsed === null || resourceNameKind(where.key) !== 'hugepages') return null;
-      const page = parseQuantity(hugePageSize(where.key));
+    check: (_v, where) => {
+      const { kind, value, name } = entryAt(where);
+      if (value === null || kind !== 'hugepages') return null;
+      const page = parseQuantity(hugePageSize(name));
       const pageValue = page === null || page.negative || page.digits === '' || page.exp10 < 0 ? null : wholeValue(page);
-      if (pageValue === null || pageValue <= 0n) return { message: `${quoteName(hugePageSize(where.key))} is not a page size (e.g. hugepages-2Mi, hugepages-1Gi)` };
-      const rounded = roundUpToMilli(parsed);
-      if (rounded.negative) return null;
-      const value = ceilWhole(rounded);
-      if (value === null) return { message: 'too large (at most 2^63-1 bytes)' };
-      return value % pageValue === 0n ? null : { message: `must be a whole multiple of the page size ${hugePageSize(where.key)}` };
+      if (pageValue === null || pageValue <= 0n) return { message: `${quoteName(hugePageSize(name))} is not a page size (e.g. hugepages-2Mi, hugepages-1Gi)` };
+      if (value.negative) return null;
+      const whole = ceilWhole(value);
+      if (whole === null) return { message: 'too large (at most 2^63-1 bytes)' };
+      return whole % pageValue === 0n ? null : { message: `must be a whole multiple of the page size ${hugePageSize(name)}` };
     },
   },
   {
     at: ['resources.limits.memory', 'resources.requests.memory', 'resources.limits.ephemeral-storage', 'resources.requests.ephemeral-storage'],
     rule: 'warning: a fraction of a byte',
-    check: (v) => {
-      const parsed = v === undefined ? null : parseQuantity(v);
-      return parsed !== null && roundUpToMilli(parsed).exp10 < 0
+    check: (v, where) => {
+      const value = v === undefined ? null : entryAt(where).value;
+      return value !== null && value.exp10 < 0
         ? { message: 'not a whole number of bytes; the apiserver accepts it with a warning (write e.g. "512Mi")', warning: true }
         : null;
     },
@@ -951,7 +960,19 @@ export const RULES: readonly Rule[] = [
   },
 ];
 
-const COMPILED: ReadonlyArray<{ rule: Rule; patterns: Segment[][] }> = RULES.map((rule) => ({ rule, patterns: rule.at.map(parsePattern) }));
+/** The rules by pattern, in the order patterns first appear: each pattern is walked once for all its rules. */
+const BY_PATTERN: ReadonlyArray<{ segments: Segment[]; rules: Rule[] }> = (() => {
+  const groups = new Map<string, { segments: Segment[]; rules: Rule[] }>();
+  for (const rule of RULES) {
+    for (const pattern of rule.at) {
+      const key = `${rule.limit === true ? 'limit:' : ''}${pattern}`;
+      let group = groups.get(key);
+      if (group === undefined) groups.set(key, (group = { segments: parsePattern(pattern), rules: [] }));
+      group.rules.push(rule);
+    }
+  }
+  return [...groups.values()];
+})();
 
 /** Whether the path, or one holding it, is one the decoder refused (its error says it already). */
 function underRefused(path: string, refused: ReadonlySet<string>): boolean {
@@ -995,18 +1016,22 @@ function applyRules(
   trace?: RuleTrace,
 ): void {
   let view: ResourceView | null = null;
-  const base = { container, context, earlier, resources: () => (view ??= viewResources(container, path)) };
+  // One context object, moved along: the rules read it and keep nothing.
+  const where: Where = { path, key: '', parentKey: '', container, context, earlier, resources: () => (view ??= viewResources(container)) };
   const run = (limits: boolean): number => {
     let added = 0;
-    for (const { rule, patterns } of COMPILED) {
-      if ((rule.limit === true) !== limits) continue;
-      for (const segments of patterns) {
-        visit(container, segments, 0, path, '', (value, at, key) => {
-          const found = rule.check(value, { ...base, path: at, key });
+    for (const { segments, rules } of BY_PATTERN) {
+      if ((rules[0]?.limit === true) !== limits) continue;
+      visit(container, segments, 0, path, '', '', (value, at, key, parentKey) => {
+        where.path = at;
+        where.key = key;
+        where.parentKey = parentKey;
+        for (const rule of rules) {
+          const found = rule.check(value, where);
           if (trace !== undefined && found !== null && (!Array.isArray(found) || found.length > 0)) trace(rule);
           added += record(found, at, refused, errors, warnings);
-        });
-      }
+        }
+      });
     }
     return added;
   };
