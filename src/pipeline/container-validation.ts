@@ -112,7 +112,7 @@ const asList = (value: Json | undefined): Json[] => (Array.isArray(value) ? valu
 
 const has = (node: Json | undefined, key: string): boolean => own(node, key) !== undefined;
 
-const names = (values: readonly string[]): string => (values.length === 2 ? `${values[0]} or ${values[1]}` : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`);
+const oneOf = (values: readonly string[]): string => (values.length === 2 ? `${values[0]} or ${values[1]}` : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`);
 
 // ---------------------------------------------------------------------------------------------
 // The rule table's machinery.
@@ -212,7 +212,7 @@ function oneHandler(kinds: readonly string[]): Rule['check'] {
   return (value) => {
     if (!isObject(value)) return null;
     const present = kinds.filter((kind) => has(value, kind));
-    if (present.length === 0) return { message: `must set one handler: ${names(kinds)}` };
+    if (present.length === 0) return { message: `must set one handler: ${oneOf(kinds)}` };
     return present.slice(1).map((kind) => ({ at: `.${kind}`, message: `only one handler may be set (${present[0]} is set already)` }));
   };
 }
@@ -509,7 +509,7 @@ export const RULES: readonly Rule[] = [
         return { at: '.valueFrom', message: `must set one of fieldRef, resourceFieldRef, configMapKeyRef or secretKeyRef${gated}` };
       }
       if (text(v, 'value') !== '') return { at: '.valueFrom', message: 'may not be set when value is not empty: set one of them' };
-      return sources.length > 1 ? { at: '.valueFrom', message: `may set only one source, not ${names(sources)}` } : null;
+      return sources.length > 1 ? { at: '.valueFrom', message: `may set only one source, not ${sources.join(' and ')}` } : null;
     },
   },
   {
