@@ -17,7 +17,7 @@ t.test('the committed table is the one types.go gives', async (t) => {
     t.strictSame(schemaSource(readFileSync(SCHEMA_FILE, 'utf8'), fromGo), readFileSync(SCHEMA_FILE, 'utf8'), 'rewritten');
     return;
   }
-  t.strictSame(CONTAINER_SCHEMA, fromGo, 'src/kube/container-schema.ts is stale: run UPDATE_SCHEMA=1 npx tap test/e2e/container-schema.test.ts');
+  t.strictSame(CONTAINER_SCHEMA, fromGo, 'src/kube/container-schema.ts matches types.go (when stale: UPDATE_SCHEMA=1 npx tap test/e2e/container-schema.test.ts)');
 });
 
 interface OpenApiSchema {
