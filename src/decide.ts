@@ -12,7 +12,7 @@ import type { JsonObject } from './json.js';
 import { INJECT_KEY, POD_INDEX_LABEL } from './pipeline/annotations.js';
 import { annotationOf, labelOf, metadataOf, pipelineIdOf, podIndexOf } from './pipeline/pod.js';
 import { readRuntimeConfig, type PipelineRuntime } from './pipeline/runtime-config.js';
-import { validateContainers, type ContainerFindings } from './pipeline/container-validation.js';
+import { validateContainers, validationContextOf, type ContainerFindings } from './pipeline/container-validation.js';
 import { renderSidecar } from './mutate/sidecar.js';
 import { injectSidecars, type Placement } from './mutate/pod.js';
 import { evaluatePolicy, type Verdict } from './policy/rules.js';
@@ -129,7 +129,7 @@ export function decide(review: AdmissionReview, config: Config): Decision {
   }
 
   // 4. Validate.
-  const findings = validateContainers(initContainers);
+  const findings = validateContainers(initContainers, validationContextOf(object));
   details.findings = findings;
   if (findings.errors.length > 0) {
     const message = bulleted(`invalid init_containers in the pipeline's runtime_config (annotation ${annotation})`, findings.errors);

@@ -223,3 +223,58 @@ export function storedQuantityKey(q: Quantity): string {
   const rounded = keep <= 0 ? { ...q, digits: '1', exp10: MILLI } : normalise(q.negative, incrementLast(q.digits.slice(0, keep)), MILLI, q.binary);
   return quantityKey(rounded);
 }
+
+/**
+ * The value after the apiserver's SetDefaults_ResourceList: rounded up (away from zero) to a
+ * whole number of millis. Validation of requests and limits runs on this value, so "0.0001" of
+ * memory is 1m by then and a request of 1.0004 equals a limit of 1.0001.
+ */
+export function roundUpToMilli(q: Quantity): Quantity {
+  if (q.digits === '' || q.exp10 >= MILLI) return q;
+  const keep = q.digits.length + q.exp10 - MILLI;
+  return keep <= 0 ? { ...q, digits: '1', exp10: MILLI } : normalise(q.negative, incrementLast(q.digits.slice(0, keep)), MILLI, q.binary);
+}
+
+/** How apimachinery will format a quantity (its Format): by the suffix it was written with. */
+export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
+
+/**
+ * The format of a quantity as written (null when it is not one): a binary suffix (Ki..Ei) is
+ * BinarySI, an exponent ("1e3", "1E-3") DecimalExponent, anything else (no suffix, m, k, M, E...)
+ * DecimalSI. A JSON number arrives as the text String(n) gives, as JSON.parse left it.
+ */
+export function quantityFormat(input: unknown): QuantityFormat | null {
+  if (parseQuantity(input) === null) return null;
+  const text = typeof input === 'number' ? String(input) : trimSpace(String(input));
+  // The number part holds only a sign, digits and '.': the suffix begins at the first letter.
+  let suffixStart = text.length;
+  for (let i = 0; i < text.length; i++) {
+    if (SUFFIX_LETTERS.includes(text[i] ?? '')) {
+      suffixStart = i;
+      break;
+    }
+  }
+  const suffix = text.slice(suffixStart);
+  if (Object.hasOwn(BINARY_SUFFIX, suffix)) return 'BinarySI';
+  if (suffix.length > 1 && (suffix[0] === 'e' || suffix[0] === 'E')) return 'DecimalExponent';
+  return 'DecimalSI';
+}
+
+/** Whether |q| is at most 2^63-1 units of 10^exp10 (what apimachinery's int64 accessors can hold). */
+export function fitsInt64(q: Quantity, exp10 = 0): boolean {
+  if (q.digits === '') return true;
+  return compareMagnitude(q, { negative: false, digits: MAX_INT64, exp10, binary: false }) <= 0;
+}
+
+/** The value as an integer when it is whole and fits an int64 (at most 19 digits: BigInt costs nothing here); null otherwise. */
+export function wholeValue(q: Quantity): bigint | null {
+  if (q.digits === '') return 0n;
+  if (q.exp10 < 0 || !fitsInt64(q)) return null;
+  const magnitude = BigInt(q.digits) * 10n ** BigInt(q.exp10);
+  return q.negative ? -magnitude : magnitude;
+}
+
+/** Go's strings.TrimSpace (unicode.IsSpace at both ends). */
+export function goTrimSpace(text: string): string {
+  return trimSpace(text);
+}

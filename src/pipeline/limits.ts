@@ -8,4 +8,22 @@ export const LIMITS = {
   depth: 32,
   /** Sidecars one pipeline may declare. */
   sidecars: 32,
+  /** Characters of a sidecar's image reference. The apiserver has no limit; registries stop far below (a repository name at 255). */
+  imageLength: 4096,
+  /** Entries of one sidecar's env. The apiserver has no limit. */
+  envPerSidecar: 2048,
+  /** Characters of one env var name (the apiserver has no limit since names were relaxed in 1.32). */
+  envNameLength: 1024,
+  /** Entries of one sidecar's envFrom. */
+  envFromPerSidecar: 64,
+  /** Entries of one sidecar's ports. */
+  portsPerSidecar: 128,
+  /** Entries of one sidecar's volumeMounts. */
+  volumeMountsPerSidecar: 128,
+  /** Entries of one sidecar's volumeDevices. */
+  volumeDevicesPerSidecar: 64,
+  /** Validation errors (and, separately, warnings) a denial lists; the rest are counted, not listed. */
+  findingsListed: 50,
 } as const;
+
+export type LimitName = keyof typeof LIMITS;

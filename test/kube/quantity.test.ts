@@ -1,5 +1,5 @@
 import t from 'tap';
-import { compareQuantities, isWholeNumber, parseQuantity, quantityKey, storedQuantityKey } from '../../src/kube/quantity.js';
+import { compareQuantities, fitsInt64, goTrimSpace, isWholeNumber, parseQuantity, quantityFormat, quantityKey, roundUpToMilli, storedQuantityKey, wholeValue } from '../../src/kube/quantity.js';
 
 // Each row was checked against kube-apiserver 1.34 (a pod with this memory limit, dry run); the
 // e2e validation table re-checks the quantity rows of test/pipeline/validation-cases.ts.
@@ -87,4 +87,24 @@ t.test('cost is linear in the length: no backtracking, no BigInt', async (t) => 
 t.test('the value the apiserver stores: milli precision, rounded up', async (t) => {
   const stored = ['1.0000000001', '1e-10', '1001m', '1', '-1.0001', '0'].map((s) => storedQuantityKey(parseQuantity(s)!));
   t.strictSame(stored, ['1001e-3', '1e-3', '1001e-3', '1e0', '-1001e-3', '0']);
+});
+
+t.test('rounded up to millis before validation, as SetDefaults_ResourceList does', async (t) => {
+  const rounded = ['1.0004', '1.0001', '0.0000001', '-0.0001', '1.5', '1Ki', '0'].map((s) => quantityKey(roundUpToMilli(parseQuantity(s)!)));
+  t.strictSame(rounded, ['1001e-3', '1001e-3', '1e-3', '-1e-3', '15e-1', '1024e0', '0']);
+});
+
+t.test('the format a quantity is written in (what apimachinery formats it by)', async (t) => {
+  const formats = ['1', '1k', '1m', '1Ki', '0.5Mi', '1e3', '1E3', '1E', '1e-3', ' 2Gi ', 1000, 1e21, 'lots', true].map((s) => quantityFormat(s));
+  t.strictSame(formats, ['DecimalSI', 'DecimalSI', 'DecimalSI', 'BinarySI', 'BinarySI', 'DecimalExponent', 'DecimalExponent', 'DecimalSI', 'DecimalExponent', 'BinarySI', 'DecimalSI', null, null, null]);
+});
+
+t.test('int64 bounds and whole values', async (t) => {
+  t.strictSame(['9223372036854775807', '9223372036854775808', '-9223372036854775807', '9223372036854775.807'].map((s) => fitsInt64(parseQuantity(s)!)), [true, false, true, true]);
+  t.strictSame([fitsInt64(parseQuantity('9223372036854775.807')!, -3), fitsInt64(parseQuantity('9223372036854775.808')!, -3)], [true, false]);
+  t.strictSame(['2Mi', '0', '-3', '1.5', '1e19'].map((s) => wholeValue(parseQuantity(s)!)), [2097152n, 0n, -3n, null, null]);
+});
+
+t.test("Go's TrimSpace", async (t) => {
+  t.strictSame(['\t a \n', '\u00a0a\u3000', 'a b', '\u200ba'].map(goTrimSpace), ['a', 'a', 'a b', '\u200ba']);
 });
