@@ -27,9 +27,11 @@ function withObject(review: JsonObject, object: JsonObject): JsonObject {
 /** Problems found with this review (empty: every invariant holds), and how long decide took. */
 export function checkReview(raw: JsonObject, config: Config): { problems: string[]; ms: number; bytes: number } {
   const problems: string[] = [];
+  // The review as the server receives it: text, then parsed (generated objects may share subtrees).
   const text = JSON.stringify(raw);
   const bytes = Buffer.byteLength(text);
-  const parsed = parseReview(JSON.parse(text));
+  const wire = JSON.parse(text) as JsonObject;
+  const parsed = parseReview(wire);
   if (!parsed.ok) return { problems: [`the generated review is not an AdmissionReview: ${parsed.error.message}`], ms: 0, bytes };
   const received = parsed.value.request.object;
   const before = JSON.stringify(received);
@@ -87,7 +89,7 @@ export function checkReview(raw: JsonObject, config: Config): { problems: string
         ['its output', target],
         ['its output defaulted', { ...target, spec: { ...spec, initContainers: init.map((c) => withApiserverDefaults(c)) } }],
       ] as const) {
-        const again = parseReview(withObject(JSON.parse(text) as JsonObject, pod as JsonObject));
+        const again = parseReview(withObject(wire, pod as JsonObject));
         if (!again.ok) continue;
         const second = decide(again.value, config);
         if (!second.review.response.allowed || second.ops.length > 0) {
