@@ -8,77 +8,93 @@
 // The walk follows the schema, never the input, so its depth is the schema's whatever it is sent.
 import { isObject, type Json } from '../json.js';
 import { fieldsOf, type FieldType } from './container-schema.js';
+import { defaultsOf, hasDefaultsBelow, takesDefault, type DefaultsContext } from './defaults.js';
 import { parseQuantity, storedQuantityKey } from './quantity.js';
 
-type Canonical = null | boolean | number | string | Canonical[] | { [key: string]: Canonical };
+// Written straight to text (JSON syntax, keys sorted), without building the canonical object
+// first: this runs for every sidecar of every admission.
 
-function isZero(value: Canonical): boolean {
-  if (value === null || value === '' || value === 0 || value === false) return true;
-  if (Array.isArray(value)) return value.length === 0;
-  return typeof value === 'object' && Object.keys(value).length === 0;
+function isZeroText(text: string, type: FieldType): boolean {
+  return text === '""' || text === '0' || text === 'false' || text === '[]' || text === '{}' || (type.kind === 'Quantity' && text === '"0"');
 }
 
-function canonicalValue(value: Json | undefined, type: FieldType): Canonical {
-  if (value === undefined || value === null) {
-    return type.kind === 'list' ? [] : null;
-  }
+function zeroText(type: FieldType): string {
+  if (type.kind === 'object' || type.kind === 'map') return '{}';
+  if (type.kind === 'list') return '[]';
+  if (type.kind === 'bool') return 'false';
+  if (type.kind === 'int32' || type.kind === 'int64') return '0';
+  return '""';
+}
+
+/** The canonical text of one value, or null when it counts as absent. */
+function valueText(value: Json | undefined, type: FieldType, defaults: DefaultsContext | null): string | null {
+  if (value === undefined || value === null) return type.kind === 'list' ? '[]' : null;
   switch (type.kind) {
     case 'string':
     case 'bool':
     case 'int32':
     case 'int64':
     case 'IntOrString':
-      return typeof value === 'object' ? null : value;
+      return typeof value === 'object' ? null : JSON.stringify(value);
     case 'Quantity': {
       const q = parseQuantity(value);
       // Never String() of an array or object: a deeply nested one would recurse.
-      return q === null ? `invalid:${typeof value === 'string' || typeof value === 'number' ? String(value) : typeof value}` : storedQuantityKey(q);
+      return JSON.stringify(q === null ? `invalid:${typeof value === 'string' || typeof value === 'number' ? String(value) : typeof value}` : storedQuantityKey(q));
     }
-    case 'list':
-      return Array.isArray(value) ? value.map((item) => canonicalValue(item ?? null, type.items) ?? zeroOf(type.items)) : null;
+    case 'list': {
+      if (!Array.isArray(value)) return null;
+      let out = '[';
+      for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + (valueText(value[i] ?? null, type.items, defaults) ?? zeroText(type.items));
+      return `${out}]`;
+    }
     case 'map': {
       if (!isObject(value)) return null;
-      const out: { [key: string]: Canonical } = {};
-      for (const key of Object.keys(value).sort()) {
-        Object.defineProperty(out, key, { value: canonicalValue(value[key], type.values), enumerable: true, writable: true, configurable: true });
+      const keys = Object.keys(value).sort();
+      let out = '{';
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        out += `${i > 0 ? ',' : ''}${JSON.stringify(key)}:${valueText(value[key], type.values, defaults) ?? 'null'}`;
       }
-      return out;
+      return `${out}}`;
     }
     case 'object':
-      return isObject(value) ? canonicalObject(value, type.type) : null;
+      return isObject(value) ? objectText(value, type.type, defaults !== null && hasDefaultsBelow(type.type) ? defaults : null) : null;
   }
 }
 
-function zeroOf(type: FieldType): Canonical {
-  if (type.kind === 'object' || type.kind === 'map') return {};
-  if (type.kind === 'list') return [];
-  if (type.kind === 'bool') return false;
-  if (type.kind === 'int32' || type.kind === 'int64') return 0;
-  return '';
-}
-
-function canonicalObject(value: { [key: string]: Json }, typeName: string): { [key: string]: Canonical } {
+function objectText(value: { [key: string]: Json }, typeName: string, defaults: DefaultsContext | null): string {
   const fields = fieldsOf(typeName);
-  const out: { [key: string]: Canonical } = {};
-  for (const name of [...fields.keys()].sort()) {
+  const fills = defaults === null ? null : defaultsOf(typeName);
+  // The value's own keys (a handful) rather than the type's fields (up to 25), and the defaulted ones, sorted.
+  const keys = Object.keys(value).filter((name) => fields.has(name));
+  if (fills !== null) for (const name of Object.keys(fills)) if (!Object.hasOwn(value, name)) keys.push(name);
+  const names = keys.sort();
+  let out = '{';
+  let first = true;
+  for (const name of names) {
     const type = fields.get(name) as FieldType;
-    if (!Object.hasOwn(value, name)) continue;
-    const canonical = canonicalValue(value[name], type);
-    if (canonical === null) continue;
-    if (!type.pointer && (isZero(canonical) || (type.kind === 'Quantity' && canonical === '0'))) continue;
-    out[name] = canonical;
+    let raw = Object.hasOwn(value, name) ? value[name] : undefined;
+    const fill = fills?.[name];
+    if (fill !== undefined && defaults !== null && takesDefault(raw, type.pointer, fill)) raw = fill(value, defaults) ?? raw;
+    const text = valueText(raw, type, defaults);
+    if (text === null || (!type.pointer && isZeroText(text, type))) continue;
+    out += `${first ? '' : ','}${JSON.stringify(name)}:${text}`;
+    first = false;
   }
-  return out;
+  return `${out}}`;
 }
 
-/** The canonical text of a value of a schema type (a Container unless told otherwise). */
-export function canonicalText(value: Json, typeName = 'Container'): string {
-  return JSON.stringify(isObject(value) ? canonicalObject(value, typeName) : null);
+/**
+ * The canonical text of a value of a schema type (a Container unless told otherwise); with
+ * `defaults`, of the value as the apiserver stores it (its defaults applied on the way, no copy).
+ */
+export function canonicalText(value: Json, typeName = 'Container', defaults: DefaultsContext | null = null): string {
+  return isObject(value) ? objectText(value, typeName, defaults) : 'null';
 }
 
 function keepEqual(candidate: Json, existing: Json | undefined, type: FieldType): Json {
   if (existing === undefined) return candidate;
-  if (JSON.stringify(canonicalValue(candidate, type)) === JSON.stringify(canonicalValue(existing, type))) return existing;
+  if (valueText(candidate, type, null) === valueText(existing, type, null)) return existing;
   if (type.kind === 'object' && isObject(candidate) && isObject(existing)) return keepEqualFields(candidate, existing, type.type);
   if (type.kind === 'map' && isObject(candidate) && isObject(existing)) {
     const out: { [key: string]: Json } = {};

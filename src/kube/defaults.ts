@@ -1,98 +1,110 @@
 // What kube-apiserver 1.34 adds to an init container of a Pod before admission webhooks see it
 // (pkg/apis/core/v1/defaults.go and zz_generated.defaults.go: SetDefaults_Container, _Probe,
 // _HTTPGetAction, _ObjectFieldSelector, the GRPC service and fileKeyRef.optional markers, and
-// SetDefaults_Pod's requests-from-limits). Used only to compare a container the pod already has
-// with one this webhook would render: the webhook never writes these defaults itself.
-// test/e2e/apiserver-defaults.test.ts checks this model against the real apiserver.
+// SetDefaults_Pod's requests-from-limits and host-network ports). Used only to compare a container
+// the pod already has with one this webhook would render, and to rewrite one in place: the
+// webhook never adds these to a sidecar it appends. One table, read by withApiserverDefaults() and
+// by the canonical text (src/kube/canonical.ts) alike. test/e2e/sidecars-in-the-pod.test.ts checks
+// it against the real apiserver.
 import { isObject, type Json, type JsonObject } from '../json.js';
+import { CONTAINER_SCHEMA, fieldsOf } from './container-schema.js';
 import { defaultPullPolicy } from './image-reference.js';
 
-function objectAt(value: Json | undefined): JsonObject | null {
-  return isObject(value) ? value : null;
+export interface DefaultsContext {
+  /** The pod uses the node's network: hostPort defaults to containerPort. */
+  hostNetwork: boolean;
 }
 
-function setIfEmpty(target: JsonObject, key: string, value: Json): void {
-  const current = target[key];
-  if (current === undefined || current === null || current === '' || current === 0) target[key] = value;
+/**
+ * A field's default, computed from the object; undefined: no default here. A merging default is
+ * computed whatever the field holds (requests get each missing entry from limits).
+ */
+type FieldDefault = ((object: JsonObject, context: DefaultsContext) => Json | undefined) & { merges?: true };
+
+const constant = (value: Json): FieldDefault => () => value;
+const merging = (fill: (object: JsonObject, context: DefaultsContext) => Json | undefined): FieldDefault => Object.assign(fill, { merges: true as const });
+
+/** Defaults by schema type and field. Non-pointer fields take theirs when empty ("", 0), pointers when absent. */
+export const DEFAULTS: Readonly<Record<string, Readonly<Record<string, FieldDefault>>>> = {
+  Container: {
+    imagePullPolicy: (c) => defaultPullPolicy(typeof c.image === 'string' ? c.image : ''),
+    terminationMessagePath: constant('/dev/termination-log'),
+    terminationMessagePolicy: constant('File'),
+  },
+  ContainerPort: {
+    protocol: constant('TCP'),
+    hostPort: (p, context) => (context.hostNetwork && typeof p.containerPort === 'number' ? p.containerPort : undefined),
+  },
+  Probe: { timeoutSeconds: constant(1), periodSeconds: constant(10), successThreshold: constant(1), failureThreshold: constant(3) },
+  HTTPGetAction: { path: constant('/'), scheme: constant('HTTP') },
+  GRPCAction: { service: constant('') },
+  ObjectFieldSelector: { apiVersion: constant('v1') },
+  FileKeySelector: { optional: constant(false) },
+  // Limits given, requests missing: each missing request defaults to its limit.
+  ResourceRequirements: {
+    requests: merging((r) => {
+      if (!isObject(r.limits)) return undefined;
+      const requests: JsonObject = { ...(isObject(r.requests) ? r.requests : {}) };
+      for (const name of Object.keys(r.limits)) {
+        if (!Object.hasOwn(requests, name)) Object.defineProperty(requests, name, { value: r.limits[name] as Json, enumerable: true, writable: true, configurable: true });
+      }
+      return requests;
+    }),
+  },
+};
+
+const NO_DEFAULTS: Readonly<Record<string, FieldDefault>> = {};
+
+export function defaultsOf(typeName: string): Readonly<Record<string, FieldDefault>> {
+  return DEFAULTS[typeName] ?? NO_DEFAULTS;
 }
 
-function httpGetDefaults(handler: JsonObject | null): JsonObject | null {
-  if (handler === null) return null;
-  const httpGet = objectAt(handler.httpGet);
-  if (httpGet === null) return handler;
-  const next = { ...httpGet };
-  setIfEmpty(next, 'path', '/');
-  setIfEmpty(next, 'scheme', 'HTTP');
-  return { ...handler, httpGet: next };
+/** Whether a field's current value lets the apiserver's default in. */
+export function takesDefault(value: Json | undefined, pointer: boolean, fill: FieldDefault): boolean {
+  return fill.merges === true || value === undefined || value === null || (!pointer && (value === '' || value === 0));
 }
 
-function probeDefaults(probe: JsonObject): JsonObject {
-  const next = httpGetDefaults(probe) ?? probe;
-  const out: JsonObject = next === probe ? { ...probe } : next;
-  setIfEmpty(out, 'timeoutSeconds', 1);
-  setIfEmpty(out, 'periodSeconds', 10);
-  setIfEmpty(out, 'successThreshold', 1);
-  setIfEmpty(out, 'failureThreshold', 3);
-  const grpc = objectAt(out.grpc);
-  if (grpc !== null && (grpc.service === undefined || grpc.service === null)) out.grpc = { ...grpc, service: '' };
-  return out;
-}
-
-function envDefaults(entry: Json): Json {
-  const valueFrom = isObject(entry) ? objectAt(entry.valueFrom) : null;
-  if (!isObject(entry) || valueFrom === null) return entry;
-  const next: JsonObject = { ...valueFrom };
-  const fieldRef = objectAt(valueFrom.fieldRef);
-  if (fieldRef !== null) {
-    next.fieldRef = { ...fieldRef };
-    setIfEmpty(next.fieldRef, 'apiVersion', 'v1');
+// Types whose values, or values below them, have defaults: walks descend only into those.
+const WITH_DEFAULTS = new Set<string>();
+function reachesDefaults(typeName: string, seen: Set<string>): boolean {
+  if (Object.hasOwn(DEFAULTS, typeName)) return true;
+  if (seen.has(typeName)) return false;
+  seen.add(typeName);
+  for (const type of fieldsOf(typeName).values()) {
+    const inner = type.kind === 'list' ? type.items : type.kind === 'map' ? type.values : type;
+    if (inner.kind === 'object' && reachesDefaults(inner.type, seen)) return true;
   }
-  const fileKeyRef = objectAt(valueFrom.fileKeyRef);
-  if (fileKeyRef !== null && (fileKeyRef.optional === undefined || fileKeyRef.optional === null)) next.fileKeyRef = { ...fileKeyRef, optional: false };
-  return { ...entry, valueFrom: next };
+  return false;
 }
+for (const typeName of Object.keys(CONTAINER_SCHEMA)) if (reachesDefaults(typeName, new Set())) WITH_DEFAULTS.add(typeName);
 
-/** limits given, requests missing: the requests default to the limits (Pods only, not templates). */
-function resourceDefaults(resources: JsonObject): JsonObject {
-  const limits = objectAt(resources.limits);
-  if (limits === null) return resources;
-  const requests: JsonObject = { ...(objectAt(resources.requests) ?? {}) };
-  for (const [name, value] of Object.entries(limits)) if (!Object.hasOwn(requests, name)) requests[name] = value;
-  return { ...resources, requests };
+function withDefaults(value: JsonObject, typeName: string, context: DefaultsContext): JsonObject {
+  const fields = fieldsOf(typeName);
+  const defaults = defaultsOf(typeName);
+  const out: JsonObject = { ...value };
+  for (const [name, type] of fields) {
+    const fill = defaults[name];
+    if (fill !== undefined && takesDefault(out[name], type.pointer, fill)) {
+      const filled = fill(out, context);
+      if (filled !== undefined) out[name] = filled;
+    }
+    const current = out[name];
+    if (current === undefined) continue;
+    if (type.kind === 'object' && WITH_DEFAULTS.has(type.type) && isObject(current)) out[name] = withDefaults(current, type.type, context);
+    else if (type.kind === 'list' && type.items.kind === 'object' && WITH_DEFAULTS.has(type.items.type) && Array.isArray(current)) {
+      const itemType = type.items.type;
+      out[name] = current.map((item) => (isObject(item) ? withDefaults(item, itemType, context) : item));
+    }
+  }
+  return out;
 }
 
 /** The container as the apiserver stores it in a Pod (hostNetwork: whether the pod uses the node's network). */
 export function withApiserverDefaults(container: JsonObject, hostNetwork = false): JsonObject {
-  const out: JsonObject = { ...container };
-  if (out.imagePullPolicy === undefined || out.imagePullPolicy === null || out.imagePullPolicy === '') {
-    out.imagePullPolicy = defaultPullPolicy(typeof out.image === 'string' ? out.image : '');
-  }
-  setIfEmpty(out, 'terminationMessagePath', '/dev/termination-log');
-  setIfEmpty(out, 'terminationMessagePolicy', 'File');
-  if (Array.isArray(out.ports)) {
-    out.ports = out.ports.map((port) => {
-      if (!isObject(port)) return port;
-      const next = { ...port };
-      setIfEmpty(next, 'protocol', 'TCP');
-      if (hostNetwork && typeof next.containerPort === 'number') setIfEmpty(next, 'hostPort', next.containerPort);
-      return next;
-    });
-  }
-  if (Array.isArray(out.env)) out.env = out.env.map(envDefaults);
-  const resources = objectAt(out.resources);
-  if (resources !== null) out.resources = resourceDefaults(resources);
-  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
-    const value = objectAt(out[probe]);
-    if (value !== null) out[probe] = probeDefaults(value);
-  }
-  const lifecycle = objectAt(out.lifecycle);
-  if (lifecycle !== null) {
-    const next: JsonObject = { ...lifecycle };
-    for (const hook of ['postStart', 'preStop'] as const) {
-      const handler = httpGetDefaults(objectAt(lifecycle[hook]));
-      if (handler !== null) next[hook] = handler;
-    }
-    out.lifecycle = next;
-  }
-  return out;
+  return withDefaults(container, 'Container', { hostNetwork });
+}
+
+/** Whether values of this type can carry defaults somewhere below (for walks that apply them on the fly). */
+export function hasDefaultsBelow(typeName: string): boolean {
+  return WITH_DEFAULTS.has(typeName);
 }

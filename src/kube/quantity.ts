@@ -162,13 +162,28 @@ export function parseQuantityText(str: string): Quantity | null {
   return q;
 }
 
+// A bounded memo of short quantity texts: a pure function of its input, so it holds no
+// decision, only the parse. Quantities are never mutated by their users.
+const MEMO = new Map<string, Quantity | null>();
+const MEMO_ENTRIES = 1024;
+const MEMO_TEXT_LENGTH = 32;
+
 /**
  * A quantity as it stands in JSON: a string (trimmed like UnmarshalJSON) or a number. A number
  * arrives here already read by JSON.parse, so only values a double holds exactly are taken;
  * 1e400 or a 20-digit integer must be written as strings (null: not a quantity we can read).
  */
 export function parseQuantity(input: unknown): Quantity | null {
-  if (typeof input === 'string') return parseQuantityText(trimSpace(input));
+  if (typeof input === 'string') {
+    // The same few quantities ("250m", "512Mi") come in every admission, several times each.
+    if (input.length > MEMO_TEXT_LENGTH) return parseQuantityText(trimSpace(input));
+    const memo = MEMO.get(input);
+    if (memo !== undefined) return memo;
+    const parsed = parseQuantityText(trimSpace(input));
+    if (MEMO.size >= MEMO_ENTRIES) MEMO.clear();
+    MEMO.set(input, parsed);
+    return parsed;
+  }
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) return null;
     if (Number.isInteger(input) && !Number.isSafeInteger(input)) return null;

@@ -6,12 +6,11 @@
 // the declaration left out is tolerated.
 import type { JsonObject } from '../json.js';
 import { canonicalText } from '../kube/canonical.js';
-import { withApiserverDefaults } from '../kube/defaults.js';
 import { withoutServiceAccountMount } from './status.js';
 
 export function isDeclaredSpec(existing: JsonObject, declared: JsonObject, hostNetwork: boolean): boolean {
-  const actual = canonicalText(withApiserverDefaults(withoutServiceAccountMount(existing), hostNetwork));
-  const asDeclared = (c: JsonObject): string => canonicalText(withApiserverDefaults(c, hostNetwork));
+  const actual = canonicalText(withoutServiceAccountMount(existing), 'Container', { hostNetwork });
+  const asDeclared = (c: JsonObject): string => canonicalText(c, 'Container', { hostNetwork });
   if (actual === asDeclared(declared)) return true;
   return declared.restartPolicy === undefined && actual === asDeclared({ ...declared, restartPolicy: 'Always' });
 }

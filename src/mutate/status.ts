@@ -8,7 +8,6 @@
 import { createHash } from 'node:crypto';
 import { isObject, readJson, type JsonObject } from '../json.js';
 import { canonicalText } from '../kube/canonical.js';
-import { withApiserverDefaults } from '../kube/defaults.js';
 
 export interface SidecarRecord {
   name: string;
@@ -31,7 +30,7 @@ export function withoutServiceAccountMount(container: JsonObject): JsonObject {
 
 /** The hash of a container as stored: apiserver defaults applied, canonical text, service-account mount aside. */
 export function sidecarHash(container: JsonObject, hostNetwork: boolean): string {
-  const text = canonicalText(withApiserverDefaults(withoutServiceAccountMount(container), hostNetwork));
+  const text = canonicalText(withoutServiceAccountMount(container), 'Container', { hostNetwork });
   return `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
 }
 
