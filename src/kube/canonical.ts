@@ -62,23 +62,36 @@ function valueText(value: Json | undefined, type: FieldType, defaults: DefaultsC
   }
 }
 
+interface FieldEntry {
+  name: string;
+  /** The name as JSON, written once. */
+  quoted: string;
+  type: FieldType;
+}
+
+// Each type's fields in sorted order, built once: objects are written by walking these.
+const SORTED = new Map<string, FieldEntry[]>();
+function sortedFields(typeName: string): FieldEntry[] {
+  let entries = SORTED.get(typeName);
+  if (entries === undefined) {
+    entries = [...fieldsOf(typeName)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, type]) => ({ name, quoted: JSON.stringify(name), type }));
+    SORTED.set(typeName, entries);
+  }
+  return entries;
+}
+
 function objectText(value: { [key: string]: Json }, typeName: string, defaults: DefaultsContext | null): string {
-  const fields = fieldsOf(typeName);
   const fills = defaults === null ? null : defaultsOf(typeName);
-  // The value's own keys (a handful) rather than the type's fields (up to 25), and the defaulted ones, sorted.
-  const keys = Object.keys(value).filter((name) => fields.has(name));
-  if (fills !== null) for (const name of Object.keys(fills)) if (!Object.hasOwn(value, name)) keys.push(name);
-  const names = keys.sort();
   let out = '{';
   let first = true;
-  for (const name of names) {
-    const type = fields.get(name) as FieldType;
+  for (const { name, quoted, type } of sortedFields(typeName)) {
     let raw = Object.hasOwn(value, name) ? value[name] : undefined;
-    const fill = fills?.[name];
+    const fill = fills === null ? undefined : fills[name];
     if (fill !== undefined && defaults !== null && takesDefault(raw, type.pointer, fill)) raw = fill(value, defaults) ?? raw;
+    if (raw === undefined) continue;
     const text = valueText(raw, type, defaults);
     if (text === null || (!type.pointer && isZeroText(text, type))) continue;
-    out += `${first ? '' : ','}${JSON.stringify(name)}:${text}`;
+    out += first ? `${quoted}:${text}` : `,${quoted}:${text}`;
     first = false;
   }
   return `${out}}`;

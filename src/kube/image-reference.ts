@@ -102,7 +102,18 @@ export function parseImageReference(image: string): ImageReference | null {
   return { tag: tag === '' && digest === '' ? 'latest' : tag, digest };
 }
 
+// A bounded memo: the same images come in every admission, and the answer is a pure function of the text.
+const PULL_POLICY_MEMO = new Map<string, 'Always' | 'IfNotPresent'>();
+const MEMO_ENTRIES = 1024;
+
 /** The imagePullPolicy kube-apiserver gives a container that sets none. */
 export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
-  return parseImageReference(image)?.tag === 'latest' ? 'Always' : 'IfNotPresent';
+  const memo = PULL_POLICY_MEMO.get(image);
+  if (memo !== undefined) return memo;
+  const policy = parseImageReference(image)?.tag === 'latest' ? 'Always' : 'IfNotPresent';
+  if (image.length <= 512) {
+    if (PULL_POLICY_MEMO.size >= MEMO_ENTRIES) PULL_POLICY_MEMO.clear();
+    PULL_POLICY_MEMO.set(image, policy);
+  }
+  return policy;
 }

@@ -14,7 +14,7 @@ t.test('zero values of non-pointer fields are absent; pointer zeros are kept; qu
 });
 
 t.test('defaults applied on the way equal defaults applied to a copy first', async (t) => {
-  const containers = [
+  const containers: JsonObject[] = [
     { name: 'a', image: 'ubuntu' },
     { name: 'b', image: 'x:1', ports: [{ containerPort: 80 }], livenessProbe: { httpGet: { port: 1 } }, startupProbe: { grpc: { port: 2 } } },
     { name: 'c', resources: { limits: { cpu: '1' }, requests: { memory: '1Gi' } }, env: [{ name: 'E', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] },
