@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// CLI entry: parse arguments, dispatch to serve | inject | certs (src/cli/, one file each).
+// CLI entry: parse arguments, dispatch to serve | inject | explain | certs (src/cli/, one file each).
 import { parseArgs } from 'node:util';
 import { fatal, OPTIONS } from './cli/args.js';
 import { certs } from './cli/certs.js';
+import { explain } from './cli/explain.js';
 import { inject } from './cli/inject.js';
 import { serve } from './cli/serve.js';
 import { USAGE } from './cli/usage.js';
@@ -28,6 +29,8 @@ async function main(argv: string[]): Promise<void> {
       return inject(values);
     case 'certs':
       return certs(values);
+    case 'explain':
+      return explain(values);
     default:
       fatal(`unknown command ${command}\n\n${USAGE}`);
   }

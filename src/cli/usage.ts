@@ -8,6 +8,7 @@ Usage:
                                   [--cert FILE] [--key FILE] [--client-ca FILE] [--log-level L]
   feldera-sidecar-injector inject -f FILE|- [--config FILE] [--set key=value]...
                                   [--output yaml|json|patch|review]
+  feldera-sidecar-injector explain -f FILE|- [--config FILE] [--set key=value]... [--output text|json]
   feldera-sidecar-injector certs  [--out DIR] [--hosts h1,h2] [--service NAME] [--namespace NS]
 
 serve    HTTPS webhook: POST /mutate, GET /healthz, GET /readyz; Prometheus metrics on
@@ -17,6 +18,10 @@ inject   Offline, like istioctl kube-inject: reads a Pod, a workload with a pod 
          (StatefulSet, Deployment, ...) or an AdmissionReview, YAML or JSON (several YAML
          documents too), and prints the result (default: the same format as the input).
          A denial exits with status 1 and the webhook's message; bad input exits with 2.
+explain  The decision trail for the same inputs as inject, in plain words: how the pod was
+         selected or why it was skipped, where the runtime config came from, every validation
+         finding, every policy rule with its verdict and action, and what would change in the
+         pod (a diff). --output json for tools. Exit status as inject.
 certs    A dev CA, a serving certificate (SANs: localhost, 127.0.0.1, ::1, the Service DNS
          names and --hosts) and a client certificate, into --out (default certs/).
 

@@ -3,7 +3,7 @@
 // prints.
 import type { Operation as PatchOperation } from 'fast-json-patch';
 import type { Config } from '../config/config.js';
-import { parseReview, reviewForPod } from '../admission/review.js';
+import { parseReview, reviewForPod, type AdmissionReview } from '../admission/review.js';
 import type { AdmissionReviewResponse } from '../admission/response.js';
 import { decide, type Decision, type ReasonCode } from '../decide.js';
 import { fail, injectorError, ok, type ErrorCode, type Result } from '../errors.js';
@@ -82,28 +82,28 @@ function claimTemplateVolumes(doc: JsonObject, podName: string): JsonObject[] {
   });
 }
 
-export function injectDocument(doc: Json, config: Config): Result<OfflineResult> {
+/** The pod a document stands for, as the review kube-apiserver would send for it. */
+export type DocumentPod =
+  | { kind: 'review'; review: AdmissionReview }
+  | { kind: 'pod'; review: AdmissionReview }
+  | { kind: 'template'; review: AdmissionReview; pod: JsonObject; found: { template: JsonObject; holder: JsonObject }; templateSpec: JsonObject }
+  | { kind: 'none'; note: string };
+
+export function documentPod(doc: Json): Result<DocumentPod> {
   if (!isObject(doc)) return fail(injectorError('INPUT_INVALID', 'each document must be a Kubernetes object (a map)'));
   const metadata = isObject(doc.metadata) ? doc.metadata : {};
   const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : 'default';
   const name = typeof metadata.name === 'string' ? metadata.name : '';
-
   if (doc.kind === 'AdmissionReview') {
     const parsed = parseReview(doc);
     if (!parsed.ok) return fail(injectorError('INPUT_INVALID', parsed.error.message));
-    const decision = decide(parsed.value, config);
-    if (!decision.review.response.allowed) return denial(decision);
-    return ok(result(decision, decision.mutated, decision.ops));
+    return ok({ kind: 'review', review: parsed.value });
   }
-  if (doc.kind === 'Pod') {
-    const decision = decide(reviewForPod(doc, namespace, name), config);
-    if (!decision.review.response.allowed) return denial(decision);
-    return ok(result(decision, decision.mutated ?? doc, decision.ops));
-  }
+  if (doc.kind === 'Pod') return ok({ kind: 'pod', review: reviewForPod(doc, namespace, name) });
   const found = templateOf(doc);
   if (found === null) {
     const kind = typeof doc.kind === 'string' ? `kind ${quoteName(doc.kind)}` : 'an object without a kind';
-    return ok({ output: doc, ops: [], review: null, warnings: [], note: `${kind} has no pod template; left as it is` });
+    return ok({ kind: 'none', note: `${kind} has no pod template; left as it is` });
   }
   // A StatefulSet's pod 0 is the pipeline's coordinator: render that one.
   const podName = doc.kind === 'StatefulSet' && name !== '' ? `${name}-0` : name;
@@ -114,23 +114,34 @@ export function injectDocument(doc: Json, config: Config): Result<OfflineResult>
   const podSpec: JsonObject =
     claimVolumes.length === 0 ? templateSpec : { ...templateSpec, volumes: [...(Array.isArray(templateSpec.volumes) ? templateSpec.volumes : []), ...claimVolumes] };
   const pod: JsonObject = { apiVersion: 'v1', kind: 'Pod', metadata: { ...(isObject(found.template.metadata) ? found.template.metadata : {}), name: podName, namespace }, spec: podSpec };
-  const decision = decide(reviewForPod(pod, namespace, podName), config);
+  return ok({ kind: 'template', review: reviewForPod(pod, namespace, podName), pod, found, templateSpec });
+}
+
+export function injectDocument(doc: Json, config: Config): Result<OfflineResult> {
+  const read = documentPod(doc);
+  if (!read.ok) return read;
+  const target = read.value;
+  if (target.kind === 'none') return ok({ output: doc, ops: [], review: null, warnings: [], note: target.note });
+  const decision = decide(target.review, config);
   if (!decision.review.response.allowed) return denial(decision);
+  if (target.kind === 'review') return ok(result(decision, decision.mutated, decision.ops));
+  if (target.kind === 'pod') return ok(result(decision, decision.mutated ?? doc, decision.ops));
+  const { found, templateSpec } = target;
   if (decision.mutated === null || decision.ops.length === 0) return ok(result(decision, doc, []));
   const mutatedPod = decision.mutated;
   const output = structuredClone(doc);
-  const target = templateOf(output);
-  if (target !== null) {
+  const holder = isObject(output) ? templateOf(output) : null;
+  if (holder !== null) {
     const podMeta = isObject(mutatedPod.metadata) ? { ...mutatedPod.metadata } : {};
     const originalMeta = isObject(found.template.metadata) ? found.template.metadata : {};
     // name/namespace were only lent to the pod for selection; keep the template's own metadata keys.
-    if (!('name' in originalMeta)) delete podMeta.name;
-    if (!('namespace' in originalMeta)) delete podMeta.namespace;
+    if (!Object.hasOwn(originalMeta, 'name')) delete podMeta.name;
+    if (!Object.hasOwn(originalMeta, 'namespace')) delete podMeta.namespace;
     const mutatedSpec: JsonObject = { ...(isObject(mutatedPod.spec) ? mutatedPod.spec : {}) };
     // The claim volumes were only lent to the pod; the template keeps its own volumes.
-    if ('volumes' in templateSpec) mutatedSpec.volumes = templateSpec.volumes as Json;
+    if (Object.hasOwn(templateSpec, 'volumes')) mutatedSpec.volumes = templateSpec.volumes as Json;
     else delete mutatedSpec.volumes;
-    target.holder.template = { ...target.template, metadata: podMeta, spec: mutatedSpec };
+    holder.holder.template = { ...holder.template, metadata: podMeta, spec: mutatedSpec };
   }
-  return ok(result(decision, output, computePatch(doc, output)));
+  return ok(result(decision, output, computePatch(doc as JsonObject, output as JsonObject)));
 }
