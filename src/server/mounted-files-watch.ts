@@ -9,6 +9,9 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 
+/** What a reload did: put new content into service, found nothing new, or kept the old content. */
+export type ReloadResult = 'reloaded' | 'unchanged' | 'failed';
+
 export interface MountedFilesWatchOptions<R> {
   paths: readonly string[];
   /** Reads the files and puts them into service; called after a change settles. */

@@ -3,7 +3,7 @@
 // because a rotation was caught half-way.
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/registry.js';
-import { watchMountedFiles } from './mounted-files-watch.js';
+import { watchMountedFiles, type ReloadResult } from './mounted-files-watch.js';
 import { certificateLogFields, loadTlsMaterial, type TlsFiles, type TlsMaterial } from './tls-material.js';
 
 export interface TlsReloaderOptions {
@@ -19,7 +19,7 @@ export interface TlsReloaderOptions {
   pollIntervalMs?: number;
 }
 
-export type ReloadResult = 'reloaded' | 'unchanged' | 'failed';
+export type { ReloadResult };
 
 export interface TlsReloader {
   /** Reloads now (serialised with any reload in progress). */
