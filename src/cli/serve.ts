@@ -15,7 +15,7 @@ import { configFrom, fatal, loadOptionsFrom, type Values } from './args.js';
  * once; for the chart's `config.reload: rollout`, where a changed ConfigMap rolls the pods instead
  * and the old pods must keep the old configuration until they are replaced.
  */
-function liveConfig(values: Values): ServerOptions['configReload'] {
+export function liveConfig(values: Values): ServerOptions['configReload'] {
   const mode = values['config-reload'] ?? 'live';
   if (mode !== 'live' && mode !== 'off') fatal(`--config-reload ${mode}: expected live or off`);
   const options = loadOptionsFrom(values);
