@@ -108,7 +108,8 @@ const require = createRequire(join(repo, 'package.json'));
 const { parseAllDocuments, parse } = require('yaml');
 const problems = [];
 const docs = [];
-for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
+// YAML 1.1, as helm and kubectl read it (sigs.k8s.io/yaml): a bare off or 0440 means what they send.
+for (const doc of parseAllDocuments(readFileSync(file, 'utf8'), { version: '1.1' })) {
   if (doc.errors.length > 0) problems.push(`YAML error: ${doc.errors.map((e) => e.message).join('; ')}`);
   const value = doc.toJS();
   if (value === null || value === undefined) continue;
