@@ -15,6 +15,9 @@
 #   - the names the config gives the webhook (Secret, MutatingWebhookConfiguration, Service) are
 #     the names of the rendered objects and of the RBAC resourceNames;
 #   - certManager renders no RBAC, selfManaged renders no cert-manager objects;
+#   - config.reload: live passes --config-reload live and a checksum of only the restart-only
+#     settings (a live setting changed leaves it alone, a restart-only one changes it); rollout
+#     passes --config-reload off and a checksum of the whole config file;
 # and that values the schema or the chart must refuse are refused.
 set -euo pipefail
 # No pathname expansion: the --set arguments below contain '*' and '[0]'.
@@ -66,6 +69,9 @@ CASES=(
   "policies|--set pipeline.allowInitContainers=false --set policy.maxSidecars.max=3 --set policy.allowedImages.patterns={registry.example.com/*} --set policy.resourceCaps.limits.memory=2Gi --set policy.resourceCaps.limits.cpu=2 --set policy.podSecurity.level=restricted --set policy.podSecurity.action=warn --set sidecars.placement=all --set logLevel=debug"
   "single-replica-all-pods|--set replicaCount=1 --set webhook.objectSelector=null --set podAntiAffinity=hard --set injection.excludeNamespaces={feldera-system}"
   "host-network|--set hostNetwork=true --set updateStrategy.rollingUpdate.maxSurge=0 --set updateStrategy.rollingUpdate.maxUnavailable=1"
+  "live-restart-setting|--set server.bodyLimitBytes=1048576"
+  "config-rollout|--set config.reload=rollout"
+  "config-rollout-policies|--set config.reload=rollout --set pipeline.allowInitContainers=false"
   "spread-pdb-max-unavailable|--set topologySpreadConstraints[0].maxSkew=1 --set topologySpreadConstraints[0].topologyKey=topology.kubernetes.io/zone --set topologySpreadConstraints[0].whenUnsatisfiable=ScheduleAnyway --set podDisruptionBudget.minAvailable=null --set podDisruptionBudget.maxUnavailable=1 --set priorityClassName=system-cluster-critical"
 )
 
@@ -78,6 +84,7 @@ BAD_CASES=(
   "grace-below-drain|--set terminationGracePeriodSeconds=5 --set server.drainSeconds=10|terminationGracePeriodSeconds"
   "timeout-too-long|--set webhook.timeoutSeconds=31|timeoutSeconds"
   "host-network-not-boolean|--set-string hostNetwork=yes|hostNetwork"
+  "unknown-config-reload|--set config.reload=sometimes|config.reload"
 )
 
 failures=0
@@ -101,7 +108,8 @@ const require = createRequire(join(repo, 'package.json'));
 const { parseAllDocuments, parse } = require('yaml');
 const problems = [];
 const docs = [];
-for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
+// YAML 1.1, as helm and kubectl read it (sigs.k8s.io/yaml): a bare off or 0440 means what they send.
+for (const doc of parseAllDocuments(readFileSync(file, 'utf8'), { version: '1.1' })) {
   if (doc.errors.length > 0) problems.push(`YAML error: ${doc.errors.map((e) => e.message).join('; ')}`);
   const value = doc.toJS();
   if (value === null || value === undefined) continue;
@@ -225,8 +233,16 @@ if (podSpec.hostNetwork === true) {
 } else {
   expect(podSpec.hostNetwork === undefined && !('SIDECAR_INJECTOR_SERVER__HOST' in envByName), 'no hostNetwork, no host override, unless asked');
 }
-const checksum = one('Deployment')?.spec?.template?.metadata?.annotations?.['checksum/config'];
-expect(/^[0-9a-f]{64}$/.test(checksum ?? ''), 'checksum/config annotation on the pod template');
+const podAnnotations = one('Deployment')?.spec?.template?.metadata?.annotations ?? {};
+const reload = args[args.indexOf('--config-reload') + 1];
+const sha = (name) => /^[0-9a-f]{64}$/.test(podAnnotations[name] ?? '');
+if (reload === 'live') {
+  expect(sha('checksum/restart-config') && !('checksum/config' in podAnnotations), 'live: checksum/restart-config only');
+} else if (reload === 'off') {
+  expect(sha('checksum/config') && !('checksum/restart-config' in podAnnotations), 'rollout: checksum/config only');
+} else {
+  problems.push(`--config-reload is ${reload}, expected live or off`);
+}
 
 if (problems.length > 0) {
   console.error(problems.map((p) => `  - ${p}`).join('\n'));
@@ -269,6 +285,36 @@ for entry in "${BAD_CASES[@]}"; do
     fail_case "$name" "refused, but the error does not mention $expected"
   else
     echo "  ok: $(grep -m1 -o -- "[^:]*$expected.*" "$OUT/$name.err" | cut -c1-160)"
+  fi
+done
+
+# config.reload: which value changes roll the pods (pairs of renderings above; same|differ).
+pod_annotation() {
+  node -e '
+    const { createRequire } = require("node:module");
+    const { parseAllDocuments } = createRequire(process.argv[1] + "/package.json")("yaml");
+    const docs = parseAllDocuments(require("node:fs").readFileSync(process.argv[2], "utf8")).map((d) => d.toJS());
+    const deployment = docs.find((d) => d && d.kind === "Deployment");
+    process.stdout.write(String(deployment.spec.template.metadata.annotations[process.argv[3]]));
+  ' "$REPO_ROOT" "$OUT/$1.yaml" "$2"
+}
+ROLLS=(
+  "self-managed|policies|checksum/restart-config|same|live: policy, placement and log level changes do not roll the pods"
+  "self-managed|live-restart-setting|checksum/restart-config|differ|live: a restart-only setting rolls the pods"
+  "config-rollout|config-rollout-policies|checksum/config|differ|rollout: any config change rolls the pods"
+)
+for entry in "${ROLLS[@]}"; do
+  IFS='|' read -r a b annotation expected what <<<"$entry"
+  if [ ! -f "$OUT/$a.yaml" ] || [ ! -f "$OUT/$b.yaml" ]; then
+    fail_case "$a/$b" "renderings missing"
+    continue
+  fi
+  first="$(pod_annotation "$a" "$annotation")"
+  second="$(pod_annotation "$b" "$annotation")"
+  if { [ "$expected" = same ] && [ "$first" = "$second" ]; } || { [ "$expected" = differ ] && [ "$first" != "$second" ]; }; then
+    echo "helm-check: ok: $what ($annotation $expected)"
+  else
+    fail_case "$a/$b" "$what: $annotation $first vs $second"
   fi
 done
 

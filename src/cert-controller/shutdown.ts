@@ -3,7 +3,7 @@
 import type { ServerHandle } from '../server/index.js';
 import type { CertificateController } from './controller.js';
 
-type Stoppable = Pick<ServerHandle, 'drain' | 'close' | 'reloadTls'>;
+type Stoppable = Pick<ServerHandle, 'drain' | 'close' | 'reloadTls' | 'reloadConfig'>;
 
 /** The handle to give installSignalHandlers: the same, plus the controller stopped first. */
 export function alsoStopping(handle: Stoppable, controller: CertificateController | null): Stoppable {
@@ -13,6 +13,7 @@ export function alsoStopping(handle: Stoppable, controller: CertificateControlle
   const stopLoop = (): void => void controller.stop();
   return {
     reloadTls: () => handle.reloadTls(),
+    reloadConfig: () => handle.reloadConfig(),
     drain: () => {
       stopLoop();
       return handle.drain();

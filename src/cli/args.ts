@@ -3,10 +3,11 @@
 import { parseArgs } from 'node:util';
 import type { Layer } from '../config/build.js';
 import type { Config } from '../config/config.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type LoadOptions } from '../config/load.js';
 
 export const OPTIONS = {
   config: { type: 'string' },
+  'config-reload': { type: 'string' },
   set: { type: 'string', multiple: true },
   dev: { type: 'boolean' },
   host: { type: 'string' },
@@ -51,8 +52,13 @@ function flagLayer(values: Values): Layer[] {
   return [{ source: 'flags', values: layer }];
 }
 
+/** Every layer the command line names; `serve` keeps them to re-read the file with the same overrides. */
+export function loadOptionsFrom(values: Values): LoadOptions {
+  return { file: values.config, env: process.env, sets: values.set ?? [], overrides: flagLayer(values) };
+}
+
 export function configFrom(values: Values): Config {
-  const config = loadConfig({ file: values.config, env: process.env, sets: values.set ?? [], overrides: flagLayer(values) });
+  const config = loadConfig(loadOptionsFrom(values));
   if (!config.ok) fatal(config.error.message);
   return config.value;
 }

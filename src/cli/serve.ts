@@ -6,10 +6,26 @@ import type { CertificateController } from '../cert-controller/controller.js';
 import { alsoStopping } from '../cert-controller/shutdown.js';
 import { writeDevCertificates } from '../pki/dev-certificates.js';
 import { createLogger, installSignalHandlers, startServer, StartupError } from '../server/index.js';
-import { configFrom, fatal, type Values } from './args.js';
+import { configFile, loadConfig } from '../config/load.js';
+import type { ServerOptions } from '../server/server.js';
+import { configFrom, fatal, loadOptionsFrom, type Values } from './args.js';
+
+/**
+ * --config-reload live (the default): the config file is watched and re-read on change. off: read
+ * once; for the chart's `config.reload: rollout`, where a changed ConfigMap rolls the pods instead
+ * and the old pods must keep the old configuration until they are replaced.
+ */
+export function liveConfig(values: Values): ServerOptions['configReload'] {
+  const mode = values['config-reload'] ?? 'live';
+  if (mode !== 'live' && mode !== 'off') fatal(`--config-reload ${mode}: expected live or off`);
+  const options = loadOptionsFrom(values);
+  const file = configFile(options);
+  return mode === 'off' || file === undefined ? undefined : { file, load: () => loadConfig(options) };
+}
 
 export async function serve(values: Values): Promise<void> {
   const config = configFrom(values);
+  const configReload = liveConfig(values);
   const logger = createLogger(config.log.level);
   const { certFile, keyFile } = config.tls;
   if (values.dev && (!existsSync(certFile) || !existsSync(keyFile))) {
@@ -28,7 +44,7 @@ export async function serve(values: Values): Promise<void> {
     certificates = started.value;
   }
   try {
-    const handle = await startServer(config, { logger });
+    const handle = await startServer(config, { logger, ...(configReload === undefined ? {} : { configReload }) });
     installSignalHandlers(alsoStopping(handle, certificates), logger);
     logger.info(
       {

@@ -3,7 +3,7 @@ export const USAGE = `feldera-sidecar-injector: a Kubernetes mutating admission 
 Feldera pipeline declares in runtime_config.init_containers.
 
 Usage:
-  feldera-sidecar-injector serve  [--config FILE] [--set key=value]... [--dev]
+  feldera-sidecar-injector serve  [--config FILE] [--config-reload live|off] [--set key=value]... [--dev]
                                   [--host H] [--port N] [--metrics-port N]
                                   [--cert FILE] [--key FILE] [--client-ca FILE] [--log-level L]
   feldera-sidecar-injector inject -f FILE|- [--config FILE] [--set key=value]...
@@ -13,7 +13,9 @@ Usage:
 
 serve    HTTPS webhook: POST /mutate, GET /healthz, GET /readyz; Prometheus metrics on
          http://<metricsHost>:<metricsPort>/metrics. --dev listens on 127.0.0.1 and creates dev
-         certificates (certs/) when tls.certFile/keyFile do not exist.
+         certificates (certs/) when tls.certFile/keyFile do not exist. The config file is
+         re-read when it changes (--config-reload off: read once); server, tls and
+         certificates settings take effect only at the next start.
 inject   Offline, like istioctl kube-inject: reads a Pod, a workload with a pod template
          (StatefulSet, Deployment, ...) or an AdmissionReview, YAML or JSON (several YAML
          documents too), and prints the result (default: the same format as the input).

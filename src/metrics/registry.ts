@@ -9,6 +9,7 @@ const PREFIX = 'feldera_sidecar_injector_';
 /** decide()'s outcomes plus "error": the injector failed on a readable review (answered as Errored, code 500). */
 export type AdmissionOutcome = Outcome | 'error';
 export type TlsReloadResult = 'success' | 'failure';
+export type ConfigReloadResult = 'success' | 'failure';
 
 const OUTCOMES: readonly AdmissionOutcome[] = ['skipped', 'injected', 'unchanged', 'denied', 'error'];
 
@@ -21,6 +22,8 @@ export interface Metrics {
   /** The injector's own failure (a bug) while handling a request, whatever the answer was. */
   recordInternalError(): void;
   recordTlsReload(result: TlsReloadResult): void;
+  /** A changed config file read: success when it took effect, failure when the old config was kept. */
+  recordConfigReload(result: ConfigReloadResult): void;
   recordTlsHandshakeFailure(): void;
   setServingCertificateNotAfter(unixSeconds: number): void;
 }
@@ -75,6 +78,17 @@ export function createMetrics(): Metrics {
     labelNames: ['result'] as const,
     registers: [registry],
   });
+  const configReloads = new Counter({
+    name: `${PREFIX}config_reloads_total`,
+    help: 'Changed config files read while running; on failure the previous configuration stays in use.',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const configLoadedAt = new Gauge({
+    name: `${PREFIX}config_last_reload_success_timestamp_seconds`,
+    help: 'When the configuration in use was loaded (at start or by the last successful reload), as unix seconds.',
+    registers: [registry],
+  });
   const handshakeFailures = new Counter({
     name: `${PREFIX}tls_handshake_failures_total`,
     help: 'TLS handshakes that failed (including clients without a valid certificate under mTLS).',
@@ -92,6 +106,10 @@ export function createMetrics(): Metrics {
   // Zero-valued series exist from the start so rate() and absent() behave before the first event.
   tlsReloads.labels('success').inc(0);
   tlsReloads.labels('failure').inc(0);
+  configReloads.labels('success').inc(0);
+  configReloads.labels('failure').inc(0);
+  // The server's metrics are created right after its configuration was read.
+  configLoadedAt.set(Date.now() / 1000);
 
   return {
     registry,
@@ -112,6 +130,10 @@ export function createMetrics(): Metrics {
     },
     recordTlsReload(result) {
       tlsReloads.labels(result).inc();
+    },
+    recordConfigReload(result) {
+      configReloads.labels(result).inc();
+      if (result === 'success') configLoadedAt.set(Date.now() / 1000);
     },
     recordTlsHandshakeFailure() {
       handshakeFailures.inc();

@@ -21,7 +21,8 @@ export interface AdmissionAnswer {
 }
 
 export interface AdmissionHandlerOptions {
-  config: Config;
+  /** The configuration for this admission: read once per request, so a reload never lands mid-decision. */
+  config: () => Config;
   decide: DecideFunction;
   logger: Logger;
   metrics: Metrics;
@@ -44,7 +45,7 @@ export function createAdmissionHandler(options: AdmissionHandlerOptions): (body:
     const review = parsed.value;
     const request = review.request;
     try {
-      const decision = decide(review, config);
+      const decision = decide(review, config());
       const json = JSON.stringify(decision.review);
       const ms = performance.now() - startedAt;
       metrics.recordAdmission(decision.outcome, decision.dryRun, decision.injected.length, ms / 1000);

@@ -5,7 +5,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { decide as realDecide } from '../decide.js';
-import { injectorError } from '../errors.js';
+import { injectorError, type Result } from '../errors.js';
 import { startPlainPort, type PlainPort } from './plain-port.js';
 import { createMetrics } from '../metrics/registry.js';
 import { createAdmissionHandler, type DecideFunction } from './admission-handler.js';
@@ -15,6 +15,7 @@ import { ROUTES, registerRoutes } from './routes.js';
 import { StartupError } from './startup-error.js';
 import { certificateLogFields, loadTlsMaterial, secureContextOptions, type CertificateInfo } from './tls-material.js';
 import { startTlsReloader, type ReloadResult } from './tls-reloader.js';
+import { startConfigReloader, type ConfigReloader } from './config-reloader.js';
 import { installJsonBodyParser } from './json-body.js';
 import { SERVER_TIMEOUTS, timeoutOptions, type ServerTimeouts } from './timeouts.js';
 
@@ -30,6 +31,8 @@ export interface ServerOptions {
   /** Registers routes that are not part of the product (the benchmark's no-op) before listening. */
   extraRoutes?: (app: HttpsApp) => void | Promise<void>;
   tlsReload?: { debounceMs?: number; pollIntervalMs?: number };
+  /** Live configuration: `file` is watched and `load` (the start's own layers) re-run on change. */
+  configReload?: { file: string; load: () => Result<Config>; debounceMs?: number; pollIntervalMs?: number };
   /** Replaces some of SERVER_TIMEOUTS (tests shorten them to watch a slow client being cut). */
   timeouts?: Partial<ServerTimeouts>;
 }
@@ -44,6 +47,10 @@ export interface ServerHandle {
   certificate(): CertificateInfo;
   /** Re-reads the TLS files now (SIGHUP); normally the folder watch does this. */
   reloadTls(): Promise<ReloadResult>;
+  /** The configuration the next admission gets. */
+  config(): Config;
+  /** Re-reads the config file now ('unchanged' without live configuration); normally the folder watch does this. */
+  reloadConfig(): Promise<ReloadResult>;
   /** Readiness false, `Connection: close` on every answer, keep serving drainSeconds, then close. */
   drain(): Promise<void>;
   /** Stops accepting, lets in-flight requests finish, releases watches and ports. */
@@ -91,14 +98,30 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   installJsonBodyParser(app);
 
   installErrorHandlers(app, errorOptions);
+  // Before the routes: the first admission may already see a reloaded file.
+  const configReloader: ConfigReloader | null =
+    options.configReload === undefined
+      ? null
+      : startConfigReloader({
+          ...options.configReload,
+          initial: config,
+          // The level is the one logging setting that a running logger can change.
+          applied: (next) => {
+            logger.level = next.log.level;
+          },
+          logger,
+          metrics,
+        });
+  const currentConfig = configReloader === null ? () => config : configReloader.current;
   registerRoutes(app, {
-    admit: createAdmissionHandler({ config, decide: options.decide ?? realDecide, logger, metrics }),
+    admit: createAdmissionHandler({ config: currentConfig, decide: options.decide ?? realDecide, logger, metrics }),
     readiness,
   });
   if (options.extraRoutes !== undefined) {
     try {
       await options.extraRoutes(app);
     } catch (error) {
+      configReloader?.close();
       await app.close();
       throw error;
     }
@@ -113,6 +136,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   try {
     await app.listen({ host: serverConfig.host, port: serverConfig.port });
   } catch (error) {
+    configReloader?.close();
     await app.close();
     throw listenError('HTTPS', serverConfig.host, serverConfig.port, error);
   }
@@ -127,6 +151,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
       logger,
     });
   } catch (error) {
+    configReloader?.close();
     await app.close();
     throw listenError('metrics', serverConfig.metricsHost, serverConfig.metricsPort, error);
   }
@@ -150,8 +175,11 @@ export async function startServer(config: Config, options: ServerOptions): Promi
     logger,
     certificate: () => reloader.current().certificate,
     reloadTls: () => reloader.reload(),
+    config: currentConfig,
+    reloadConfig: () => configReloader?.reload() ?? Promise.resolve('unchanged'),
     shutdown: async () => {
       reloader.close();
+      configReloader?.close();
       const closed = app.close();
       // kube-apiserver keeps TLS connections open that may never carry a request, and
       // server.close() waits for them: give in-flight requests a moment, then cut the rest.
@@ -170,6 +198,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
       mtls,
       bodyLimitBytes: serverConfig.bodyLimitBytes,
       timeouts,
+      liveConfigFile: options.configReload?.file ?? null,
       ...certificateLogFields(initial.value.certificate),
     },
     'serving admissions',
@@ -185,6 +214,8 @@ interface LifecycleParts {
   logger: Logger;
   certificate: () => CertificateInfo;
   reloadTls: () => Promise<ReloadResult>;
+  config: () => Config;
+  reloadConfig: () => Promise<ReloadResult>;
   shutdown: () => Promise<void>;
 }
 
@@ -208,6 +239,8 @@ function lifecycle(parts: LifecycleParts): ServerHandle {
     readiness: () => readiness.snapshot(),
     certificate: parts.certificate,
     reloadTls: parts.reloadTls,
+    config: parts.config,
+    reloadConfig: parts.reloadConfig,
     close,
     drain() {
       if (draining !== null) return draining;

@@ -1,5 +1,5 @@
 // Process signals -> server lifecycle. SIGTERM (kubelet stopping the pod) and SIGINT drain then
-// exit; a second one exits without waiting; SIGHUP re-reads the TLS files.
+// exit; a second one exits without waiting; SIGHUP re-reads the TLS files and the config file.
 import type { Logger } from 'pino';
 import type { ServerHandle } from './server.js';
 
@@ -10,7 +10,7 @@ export interface SignalOptions {
 
 /** Returns a function that removes the handlers again. */
 export function installSignalHandlers(
-  handle: Pick<ServerHandle, 'drain' | 'close' | 'reloadTls'>,
+  handle: Pick<ServerHandle, 'drain' | 'close' | 'reloadTls' | 'reloadConfig'>,
   logger: Logger,
   options: SignalOptions = {},
 ): () => void {
@@ -47,6 +47,10 @@ export function installSignalHandlers(
     handle.reloadTls().then(
       (result) => logger.info({ result }, 'TLS reload on SIGHUP'),
       (error: unknown) => logger.error({ err: error }, 'TLS reload on SIGHUP failed'),
+    );
+    handle.reloadConfig().then(
+      (result) => logger.info({ result }, 'config reload on SIGHUP'),
+      (error: unknown) => logger.error({ err: error }, 'config reload on SIGHUP failed'),
     );
   };
 

@@ -1,14 +1,9 @@
-// Hot reload of the serving certificate. Kubernetes updates a mounted Secret by writing a new
-// timestamped folder and atomically swapping the `..data` symlink beside the files, so the
-// *folders* holding the files are watched, not the files (a watch on a file follows the old
-// inode and never fires again). fs.watch misses events on some filesystems (network, overlay,
-// some container runtimes), so a slow stat poll backs it up. A failed load keeps the material
-// in use: admissions must never fail because a rotation was caught half-way.
-import { watch, type FSWatcher } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+// Hot reload of the serving certificate from the mounted TLS files (mounted-files-watch.ts says
+// how a change is noticed). A failed load keeps the material in use: admissions must never fail
+// because a rotation was caught half-way.
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/registry.js';
+import { watchMountedFiles, type ReloadResult } from './mounted-files-watch.js';
 import { certificateLogFields, loadTlsMaterial, type TlsFiles, type TlsMaterial } from './tls-material.js';
 
 export interface TlsReloaderOptions {
@@ -24,7 +19,7 @@ export interface TlsReloaderOptions {
   pollIntervalMs?: number;
 }
 
-export type ReloadResult = 'reloaded' | 'unchanged' | 'failed';
+export type { ReloadResult };
 
 export interface TlsReloader {
   /** Reloads now (serialised with any reload in progress). */
@@ -33,70 +28,13 @@ export interface TlsReloader {
   close(): void;
 }
 
-export const DEFAULT_DEBOUNCE_MS = 150;
-export const DEFAULT_POLL_INTERVAL_MS = 10_000;
-
 export function startTlsReloader(options: TlsReloaderOptions): TlsReloader {
   const { files, apply, logger, metrics } = options;
-  const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
-  const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const paths = [files.certFile, files.keyFile, ...(files.clientCAFile === null ? [] : [files.clientCAFile])];
-  const dirs = [...new Set(paths.map((path) => dirname(resolve(path))))];
-
   let current = options.initial;
   let closed = false;
-  let debounce: NodeJS.Timeout | null = null;
-  let running: Promise<ReloadResult> | null = null;
-  let rerun = false;
-  let lastSignature: string | null = null;
-  const watchers = new Map<string, FSWatcher>();
-
-  function schedule(): void {
-    if (closed) return;
-    if (debounce !== null) clearTimeout(debounce);
-    debounce = setTimeout(() => {
-      debounce = null;
-      void reload();
-    }, debounceMs);
-    debounce.unref();
-  }
-
-  function ensureWatchers(): void {
-    for (const dir of dirs) {
-      if (watchers.has(dir)) continue;
-      try {
-        const watcher = watch(dir, { persistent: false }, schedule);
-        watcher.on('error', (error) => {
-          // The folder went away (or the watch broke); the poll re-creates the watch later.
-          logger.warn({ err: error, dir }, 'TLS folder watch failed; falling back to polling until it can be re-established');
-          watcher.close();
-          watchers.delete(dir);
-        });
-        watchers.set(dir, watcher);
-      } catch (error) {
-        logger.warn({ err: error, dir }, 'cannot watch TLS folder; relying on polling');
-      }
-    }
-  }
-
-  /** Cheap identity of the files as they are now; stat follows the ..data symlinks. */
-  async function signature(): Promise<string> {
-    const parts = await Promise.all(
-      paths.map(async (path) => {
-        try {
-          const s = await stat(path);
-          return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`;
-        } catch (error) {
-          return `missing:${(error as NodeJS.ErrnoException).code ?? 'unknown'}`;
-        }
-      }),
-    );
-    return parts.join('|');
-  }
 
   async function reloadOnce(): Promise<ReloadResult> {
-    // Taken before reading: a write landing after this is seen as a change by the next poll.
-    lastSignature = await signature();
     const loaded = await loadTlsMaterial(files);
     if (closed) return 'unchanged';
     if (!loaded.ok) {
@@ -119,46 +57,21 @@ export function startTlsReloader(options: TlsReloaderOptions): TlsReloader {
     return 'reloaded';
   }
 
-  function reload(): Promise<ReloadResult> {
-    if (running !== null) {
-      // A change during a reload may have been read half-way: read again once this one ends.
-      rerun = true;
-      return running;
-    }
-    running = (async () => {
-      let result: ReloadResult;
-      do {
-        rerun = false;
-        result = await reloadOnce();
-      } while (rerun && !closed);
-      return result;
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
-
-  const poll = setInterval(() => {
-    ensureWatchers();
-    void signature().then((now) => {
-      if (now !== lastSignature) schedule();
-    });
-  }, pollIntervalMs);
-  poll.unref();
-
-  // lastSignature starts null, so the first poll re-reads once: that closes the gap between the
-  // server's initial load and these watches being in place.
-  ensureWatchers();
+  const watch = watchMountedFiles({
+    paths,
+    reload: reloadOnce,
+    what: 'TLS',
+    logger,
+    debounceMs: options.debounceMs,
+    pollIntervalMs: options.pollIntervalMs,
+  });
 
   return {
-    reload,
+    reload: watch.reload,
     current: () => current,
     close() {
       closed = true;
-      clearInterval(poll);
-      if (debounce !== null) clearTimeout(debounce);
-      for (const watcher of watchers.values()) watcher.close();
-      watchers.clear();
+      watch.close();
     },
   };
 }

@@ -8,6 +8,7 @@ function fakes() {
     drain: async () => void calls.push('drain'),
     close: async () => void calls.push('close'),
     reloadTls: async () => (calls.push('reloadTls'), 'unchanged' as const),
+    reloadConfig: async () => (calls.push('reloadConfig'), 'reloaded' as const),
   };
   const controller = {
     status: () => {
@@ -31,5 +32,6 @@ t.test('drain and close stop the controller first, without waiting for a check i
   await wrapped.drain();
   await wrapped.close();
   t.equal(await wrapped.reloadTls(), 'unchanged');
-  t.same(calls, ['stop', 'drain', 'stop', 'close', 'reloadTls']);
+  t.equal(await wrapped.reloadConfig(), 'reloaded');
+  t.same(calls, ['stop', 'drain', 'stop', 'close', 'reloadTls', 'reloadConfig']);
 });

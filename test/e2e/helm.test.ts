@@ -131,6 +131,33 @@ t.test('helm lint --strict and helm template, in each mode', async (t) => {
   }
 });
 
+// ----- 1b. config.reload: what rolls the pods -----------------------------------------------------
+
+t.test('config.reload: live rolls the pods only for restart-only settings, rollout for any config change', async (t) => {
+  const podTemplate = async (set: string[]): Promise<{ args: string[]; annotations: Record<string, string> }> => {
+    const deployment = only(await helm.template('fsi-reload', 'fsi-reload-system', set), 'Deployment');
+    const template = (deployment.spec as { template: { metadata: { annotations?: Record<string, string> }; spec: { containers: Array<{ args: string[] }> } } }).template;
+    return { args: template.spec.containers[0]?.args ?? [], annotations: template.metadata.annotations ?? {} };
+  };
+  const live = await podTemplate([]);
+  t.same(live.args.slice(-2), ['--config-reload', 'live'], 'default: the webhook reloads its config live');
+  t.match(live.annotations, { 'checksum/restart-config': /^[0-9a-f]{64}$/ }, 'default: a checksum of the restart-only settings');
+  t.notOk('checksum/config' in live.annotations, 'default: no checksum of the whole file');
+  const livePolicy = await podTemplate(['pipeline.allowInitContainers=false', 'policy.maxSidecars.max=2', 'logLevel=debug']);
+  t.equal(livePolicy.annotations['checksum/restart-config'], live.annotations['checksum/restart-config'], 'live: a policy change leaves the pod template alone');
+  const liveRestart = await podTemplate(['server.bodyLimitBytes=1048576']);
+  t.not(liveRestart.annotations['checksum/restart-config'], live.annotations['checksum/restart-config'], 'live: a restart-only setting rolls the pods');
+
+  const rollout = await podTemplate(['config.reload=rollout']);
+  t.same(rollout.args.slice(-2), ['--config-reload', 'off'], 'rollout: the webhook reads its config once');
+  t.match(rollout.annotations, { 'checksum/config': /^[0-9a-f]{64}$/ }, 'rollout: a checksum of the whole file');
+  t.notOk('checksum/restart-config' in rollout.annotations, 'rollout: no restart-only checksum');
+  const rolloutPolicy = await podTemplate(['config.reload=rollout', 'pipeline.allowInitContainers=false']);
+  t.not(rolloutPolicy.annotations['checksum/config'], rollout.annotations['checksum/config'], 'rollout: a policy change rolls the pods');
+
+  await t.rejects(helm.template('fsi-reload', 'fsi-reload-system', ['config.reload=sometimes']), /config\.reload/, 'config.reload=sometimes is refused, naming the value');
+});
+
 // ----- 2. the stand-in cert-manager CRDs ---------------------------------------------------------
 
 function standInCrd(kind: string, plural: string, scope: 'Namespaced' | 'Cluster'): Record<string, unknown> {
@@ -262,7 +289,11 @@ t.test('selfManaged for real: the webhook as the chart ServiceAccount with the c
   const container = podSpec.containers[0];
   const configMount = container?.volumeMounts.find((v) => podSpec.volumes.find((vol) => vol.name === v.name)?.configMap?.name === configMap.metadata.name);
   t.equal(podSpec.serviceAccountName, serviceAccount.metadata.name, 'the Deployment runs as the rendered ServiceAccount');
-  t.same(container?.args, ['serve', '--config', `${configMount?.mountPath}/config.yaml`], 'the Deployment runs serve --config <the ConfigMap>/config.yaml');
+  t.same(
+    container?.args,
+    ['serve', '--config', `${configMount?.mountPath}/config.yaml`, '--config-reload', 'live'],
+    'the Deployment runs serve --config <the ConfigMap>/config.yaml --config-reload live',
+  );
   t.same(container?.env.find((e) => e.name === 'POD_NAMESPACE')?.valueFrom, { fieldRef: { fieldPath: 'metadata.namespace' } }, 'POD_NAMESPACE from the downward API');
   t.ok(container?.volumeMounts.some((v) => v.mountPath === dirname(config.tls.certFile)), 'the config\'s TLS folder is a mounted volume');
   t.equal(secretName, `${mode.release}-feldera-sidecar-injector-tls`, 'the Secret name the chart configures');
@@ -387,7 +418,7 @@ t.test('selfManaged for real: the webhook as the chart ServiceAccount with the c
     'tls.keyFile': join(tlsDir, 'tls.key'),
     'certificates.checkIntervalSeconds': 1,
   };
-  const args = [webhookEntryPoint(), 'serve', '--config', configFile, ...Object.entries(sets).flatMap(([key, value]) => ['--set', `${key}=${String(value)}`])];
+  const args = [webhookEntryPoint(), 'serve', '--config', configFile, '--config-reload', 'live', ...Object.entries(sets).flatMap(([key, value]) => ['--set', `${key}=${String(value)}`])];
   const env: NodeJS.ProcessEnv = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('SIDECAR_INJECTOR_') && !/_proxy$/i.test(name)),
   );

@@ -195,6 +195,12 @@ export class KubeletSecretDir {
   }
 }
 
+/** The value of one series (name with its labels, as exposed) in a /metrics text; NaN when absent. */
+export function metricValue(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? Number.NaN : Number(line.slice(series.length + 1));
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

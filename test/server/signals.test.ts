@@ -22,11 +22,15 @@ function fakeHandle() {
         calls.push('reloadTls');
         return Promise.resolve('unchanged');
       },
+      reloadConfig: (): Promise<ReloadResult> => {
+        calls.push('reloadConfig');
+        return Promise.resolve('reloaded');
+      },
     },
   };
 }
 
-t.test('SIGTERM drains then exits 0; a second signal closes at once; SIGHUP reloads TLS', async (t) => {
+t.test('SIGTERM drains then exits 0; a second signal closes at once; SIGHUP reloads TLS and the config', async (t) => {
   const fake = fakeHandle();
   const exits: number[] = [];
   const logs = captureLogger();
@@ -34,16 +38,17 @@ t.test('SIGTERM drains then exits 0; a second signal closes at once; SIGHUP relo
   t.teardown(uninstall);
 
   process.emit('SIGHUP', 'SIGHUP');
-  await eventually(() => logs.lines.some((line) => line.msg === 'TLS reload on SIGHUP'));
-  t.strictSame(fake.calls, ['reloadTls']);
+  await eventually(() => logs.lines.some((line) => line.msg === 'TLS reload on SIGHUP') && logs.lines.some((line) => line.msg === 'config reload on SIGHUP'));
+  t.strictSame(fake.calls, ['reloadTls', 'reloadConfig']);
+  t.strictSame(logs.lines.find((line) => line.msg === 'config reload on SIGHUP')?.result, 'reloaded', 'the result is logged');
 
   process.emit('SIGTERM', 'SIGTERM');
-  t.strictSame(fake.calls, ['reloadTls', 'drain']);
+  t.strictSame(fake.calls, ['reloadTls', 'reloadConfig', 'drain']);
   t.strictSame(exits, [], 'no exit before the drain ends');
 
   process.emit('SIGINT', 'SIGINT');
   await eventually(() => exits.length > 0);
-  t.strictSame(fake.calls, ['reloadTls', 'drain', 'close'], 'second signal closes without waiting');
+  t.strictSame(fake.calls, ['reloadTls', 'reloadConfig', 'drain', 'close'], 'second signal closes without waiting');
   t.strictSame(exits, [0]);
 
   fake.finishDrain();

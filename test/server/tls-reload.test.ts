@@ -13,6 +13,7 @@ import {
   fixtureText,
   http,
   https,
+  metricValue,
   serialOf,
   sleep,
   tempDir,
@@ -25,11 +26,6 @@ function mustIssue(ca: { cert: string; key: string }, hosts: string[]): { cert: 
   const issued = issueServingCertificate(ca, { hosts, validityDays: 2 });
   if (!issued.ok) throw new Error(issued.error.message);
   return issued.value;
-}
-
-function metricValue(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? Number.NaN : Number(line.slice(series.length + 1));
 }
 
 t.test('a kubelet-style ..data swap is picked up while requests flow, with zero failures', async (t) => {

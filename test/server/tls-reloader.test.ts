@@ -7,13 +7,17 @@ import { loadTlsMaterial, type TlsMaterial } from '../../src/server/tls-material
 import { captureLogger, devCerts, eventually, serialOf } from './harness.js';
 
 t.test('when fs.watch is unavailable, the stat poll still picks up a rotation', async (t) => {
-  const { startTlsReloader } = await t.mockImport<typeof import('../../src/server/tls-reloader.js')>('../../src/server/tls-reloader.js', {
+  // The watch lives in mounted-files-watch.ts: it gets the broken fs.watch, the reloader gets it.
+  const watchModule = await t.mockImport<typeof import('../../src/server/mounted-files-watch.js')>('../../src/server/mounted-files-watch.js', {
     'node:fs': {
       ...fs,
       watch: () => {
         throw new Error('inotify unavailable');
       },
     },
+  });
+  const { startTlsReloader } = await t.mockImport<typeof import('../../src/server/tls-reloader.js')>('../../src/server/tls-reloader.js', {
+    '../../src/server/mounted-files-watch.js': watchModule,
   });
   const certs = await devCerts(t);
   const files = { certFile: certs.files.tlsCert, keyFile: certs.files.tlsKey, clientCAFile: null };

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { issueServingCertificate, type CertificateAndKey, type CertificateAuthority } from '../../../src/pki/index.js';
+import { stringify } from 'yaml';
 import { createCertFolder, swapCertFolder, type CertFolder } from './cert-folder.js';
+import { createMountedFolder, swapMountedFolder, type MountedFolder } from './mounted-folder.js';
 import { httpsRequest } from './https-request.js';
 import { must, newAuthority } from './pki.js';
 import { forgetRemoveAtExit, killStaleProcesses, removeAtExit, spawnManaged, tail, type ManagedProcess } from './processes.js';
@@ -34,6 +36,12 @@ export interface WebhookOptions {
   hosts?: string[];
   /** Configuration overrides, passed as --set key=value. */
   set?: Record<string, string | number | boolean>;
+  /**
+   * A config file (an object written as YAML, or the text) in a folder laid out like a mounted
+   * ConfigMap, passed with --config; writeConfig() swaps it the way the kubelet does. The --set
+   * overrides above (listen settings, TLS paths) keep winning over it.
+   */
+  config?: Record<string, unknown> | string;
   mtls?: WebhookMtls;
   /** Parent of the webhook's temp folder (default os.tmpdir()). */
   tmpRoot?: string;
@@ -52,6 +60,10 @@ export interface Webhook {
   /** base64 of the CA certificate: a MutatingWebhookConfiguration's caBundle. */
   caBundle: string;
   certFolder: CertFolder;
+  /** The --config file, when started with `config`. */
+  configFile: string | null;
+  /** Replaces the config file in one atomic swap (throws without `config`). */
+  writeConfig(config: Record<string, unknown> | string): void;
   logFile: string;
   /** Every JSON log line of every run, in order. */
   readonly lines: WebhookLogLine[];
@@ -90,6 +102,11 @@ export async function startWebhook(options: WebhookOptions): Promise<Webhook> {
   const dir = mkdtempSync(join(options.tmpRoot ?? tmpdir(), 'feldera-e2e-webhook-'));
   removeAtExit(dir);
   const certFolder = createCertFolder(join(dir, 'tls'), options.serving ?? issue());
+  const configText = (config: Record<string, unknown> | string): { 'config.yaml': { content: string } } => ({
+    'config.yaml': { content: typeof config === 'string' ? config : stringify(config) },
+  });
+  const configFolder: MountedFolder | null = options.config === undefined ? null : createMountedFolder(join(dir, 'config'), configText(options.config));
+  const configFile = configFolder?.path('config.yaml') ?? null;
   const logFile = join(dir, 'webhook.log');
   const lines: WebhookLogLine[] = [];
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
@@ -105,7 +122,12 @@ export async function startWebhook(options: WebhookOptions): Promise<Webhook> {
     ...(options.mtls === undefined ? {} : { 'tls.clientCAFile': options.mtls.clientCAFile }),
     ...options.set,
   };
-  const args = [webhookEntryPoint(), 'serve', ...Object.entries(sets).flatMap(([key, value]) => ['--set', `${key}=${String(value)}`])];
+  const args = [
+    webhookEntryPoint(),
+    'serve',
+    ...(configFile === null ? [] : ['--config', configFile]),
+    ...Object.entries(sets).flatMap(([key, value]) => ['--set', `${key}=${String(value)}`]),
+  ];
   // Only what we pass configures it: no SIDECAR_INJECTOR_* from the caller's environment.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SIDECAR_INJECTOR_')));
 
@@ -175,6 +197,11 @@ export async function startWebhook(options: WebhookOptions): Promise<Webhook> {
     ca,
     caBundle: Buffer.from(ca.cert).toString('base64'),
     certFolder,
+    configFile,
+    writeConfig(config) {
+      if (configFolder === null) throw new Error('this webhook was started without a config file');
+      swapMountedFolder(configFolder, configText(config));
+    },
     logFile,
     lines,
     admissions: () => lines.filter((l) => l.msg === 'admission'),

@@ -216,6 +216,12 @@ exponent notation.
 {{- toYaml $config }}
 {{- end }}
 
+{{/* The settings of the config file the webhook takes on only at start (RESTART_ONLY in
+src/config/change.ts); with config.reload live their checksum is what rolls the pods. */}}
+{{- define "fsi.restartOnlyConfig" -}}
+{{- pick (include "fsi.config" . | fromYaml) "server" "tls" "certificates" | toYaml }}
+{{- end }}
+
 {{/* Chart-level checks that the schema cannot express. */}}
 {{- define "fsi.validate" -}}
 {{- if le (int64 .Values.terminationGracePeriodSeconds) (int64 .Values.server.drainSeconds) }}
