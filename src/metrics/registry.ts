@@ -30,6 +30,8 @@ export interface Metrics {
   recordEvent(result: EventResult): void;
   recordCertificateRenewal(result: CertificateRenewalResult): void;
   recordCaBundleRepair(): void;
+  /** Where the ready gauge reads readiness at scrape time (the /readyz answer). */
+  bindReadiness(isReady: () => boolean): void;
   /** A request refused before it became an admission (4xx), by error code. */
   recordInvalidRequest(code: string): void;
   /** The injector's own failure (a bug) while handling a request, whatever the answer was. */
@@ -141,6 +143,16 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
 
+  let isReady: () => boolean = () => false;
+  new Gauge({
+    name: `${PREFIX}ready`,
+    help: '1 while this replica answers /readyz with 200 (TLS loaded, not draining), else 0.',
+    registers: [registry],
+    collect() {
+      this.set(isReady() ? 1 : 0);
+    },
+  });
+
   // Label children resolved once: labels() hashes its arguments on every call.
   const admissionsBy = childrenByOutcome((outcome) => admissions.labels(outcome));
   const dryRunBy = childrenByOutcome((outcome) => dryRunAdmissions.labels(outcome));
@@ -207,6 +219,9 @@ export function createMetrics(): Metrics {
     },
     recordCaBundleRepair() {
       caBundleRepairs.inc();
+    },
+    bindReadiness(source) {
+      isReady = source;
     },
     recordInvalidRequest(code) {
       invalidRequests.labels(code).inc();

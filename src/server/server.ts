@@ -68,6 +68,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   const metrics = options.metrics ?? createMetrics();
   metrics.setServingCertificateNotAfter(initial.value.certificate.notAfter.getTime() / 1000);
   const readiness = new Readiness();
+  metrics.bindReadiness(() => readiness.ready);
   const mtls = tlsFiles.clientCAFile !== null;
   const timeouts: ServerTimeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
   const timing = timeoutOptions(timeouts);

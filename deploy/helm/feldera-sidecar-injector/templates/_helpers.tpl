@@ -198,6 +198,10 @@ exponent notation.
   "tls" (dict
     "certFile" (printf "%s/tls.crt" (include "fsi.tlsDir" .))
     "keyFile" (printf "%s/tls.key" (include "fsi.tlsDir" .)))
+  "events" (dict
+    "mode" (ternary "on" "off" $v.events.enabled)
+    "queueSize" (int64 $v.events.queueSize)
+    "seriesWindowSeconds" (int64 $v.events.seriesWindowSeconds))
   "log" (dict "level" $v.logLevel)
 }}
 {{- if include "fsi.selfManaged" . }}
