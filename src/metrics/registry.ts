@@ -48,6 +48,11 @@ interface CounterChild {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: PREFIX });
+  // prom-client exposes these three gauges with a counter's _total suffix, which `promtool check
+  // metrics` rejects; the event-loop lag and heap metrics say more about a stuck process anyway.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    registry.removeSingleMetric(`${PREFIX}${name}`);
+  }
 
   const admissions = new Counter({
     name: `${PREFIX}admissions_total`,
