@@ -106,8 +106,12 @@ async function statefulSetUid(namespace: string, name: string): Promise<string> 
 
 /** What an operator runs; printed into the test output (the README's sample is from here). */
 function kubectlGetEvents(namespace: string): string {
-  const res = spawnSync(join(kubeBinDir(), 'kubectl'), ['--kubeconfig', cp.kubeconfigPath, 'get', 'events', '-n', namespace], { encoding: 'utf8' });
-  return `${res.stdout}${res.stderr}`;
+  const kubectl = (...args: string[]): string => {
+    const res = spawnSync(join(kubeBinDir(), 'kubectl'), ['--kubeconfig', cp.kubeconfigPath, ...args, '-n', namespace], { encoding: 'utf8' });
+    return `$ kubectl ${args.join(' ')} -n ${namespace}\n${res.stdout}${res.stderr}`;
+  };
+  // `kubectl events` shows an Event's series as "(xN over T)".
+  return `${kubectl('get', 'events')}\n${kubectl('events', '--types=Warning,Normal')}`;
 }
 
 t.test('the webhook posts with exactly create and patch on events.k8s.io events', async (t) => {
@@ -133,7 +137,7 @@ t.test('SidecarsInjected (Normal) on the StatefulSet of an injected pipeline pod
   t.strictSame(event.note, `pod ${sts.podName}: injected sidecars example, ingest-sidecar`);
   await webhook.waitForLog('the reinvocation', (l) => l.msg === 'admission' && l.namespace === ns && l.decision === 'unchanged');
   t.strictSame((await eventsIn(ns)).filter((e) => e.reason === 'SidecarsInjected').length, 1, 'reinvocations (unchanged) post nothing more');
-  t.comment(`kubectl get events -n ${ns}\n${kubectlGetEvents(ns)}`);
+  t.comment(kubectlGetEvents(ns));
 });
 
 t.test('SidecarInjectionDenied (Warning), one Event whose series grows while the controller retries', async (t) => {
@@ -161,7 +165,7 @@ t.test('SidecarInjectionDenied (Warning), one Event whose series grows while the
     t.strictSame(denials.length, 1, 'no flood: one Event for all the retries');
     const admissions = strict.admissions().filter((l) => l.namespace === ns && l.decision === 'denied').length;
     t.ok(admissions >= (repeated.series?.count ?? 0), `${admissions} denied admissions, one Event`);
-    t.comment(`kubectl get events -n ${ns}\n${kubectlGetEvents(ns)}`);
+    t.comment(kubectlGetEvents(ns));
   } finally {
     await strict.stop();
     await webhook.start();
