@@ -185,7 +185,6 @@ if (config.events?.mode === 'on') {
   }
   if (eventsBindings.length !== 1 || eventsBindings[0]?.roleRef?.name !== eventsRoles[0]?.metadata?.name) problems.push('events on: no ClusterRoleBinding to the events ClusterRole');
   if (podSpec.automountServiceAccountToken !== true) problems.push('events on: needs the service-account token');
-  if (webhookConfig?.webhooks?.some((w) => w.sideEffects !== 'NoneOnDryRun')) problems.push('events on: sideEffects must be NoneOnDryRun');
 } else if (config.events?.mode === 'off') {
   if (eventsRoles.length + eventsBindings.length > 0) problems.push('events off: renders the events RBAC');
 } else {
@@ -225,7 +224,7 @@ if (mode === 'selfManaged') {
 
 // 3. Webhook shape.
 const expect = (cond, what) => { if (!cond) problems.push(what); };
-expect(webhook?.sideEffects === 'None', 'sideEffects None');
+expect(webhook?.sideEffects === 'NoneOnDryRun', 'sideEffects NoneOnDryRun (Events, never for a dry run)');
 expect(JSON.stringify(webhook?.admissionReviewVersions) === '["v1"]', 'admissionReviewVersions [v1]');
 expect(webhook?.matchPolicy === 'Equivalent', 'matchPolicy Equivalent');
 expect(webhook?.rules?.length === 1 && JSON.stringify(webhook.rules[0].operations) === '["CREATE"]' && JSON.stringify(webhook.rules[0].resources) === '["pods"]', 'rules: pods CREATE only');
