@@ -63,6 +63,8 @@ CASES=(
   "self-managed|"
   "self-managed-explicit|--set certificates.mode=selfManaged"
   "cert-manager|--set certificates.mode=certManager"
+  "cert-manager-no-events|--set certificates.mode=certManager --set events.enabled=false"
+  "prometheus-rule|--set prometheusRule.enabled=true --set prometheusRule.selector.job=feldera-sidecar-injector"
   "cert-manager-issuer|--set certificates.mode=certManager --set certificates.certManager.issuerRef.name=platform-ca --set certificates.certManager.issuerRef.kind=ClusterIssuer --set certificates.certManager.issuerRef.group=cert-manager.io"
   "namespace-scope|--set injection.scope=namespace"
   "no-network-policy|--set networkPolicy.enabled=false"
@@ -82,6 +84,7 @@ BAD_CASES=(
   "typo-value|--set pipeline.allowInitContainer=false|allowInitContainer"
   "bad-quantity|--set sidecars.defaultResources.limits.cpu=lots|cpu"
   "grace-below-drain|--set terminationGracePeriodSeconds=5 --set server.drainSeconds=10|terminationGracePeriodSeconds"
+  "events-not-boolean|--set-string events.enabled=yes|events.enabled"
   "timeout-too-long|--set webhook.timeoutSeconds=31|timeoutSeconds"
   "host-network-not-boolean|--set-string hostNetwork=yes|hostNetwork"
   "unknown-config-reload|--set config.reload=sometimes|config.reload"
@@ -177,8 +180,24 @@ for (const key of ['certFile', 'keyFile']) {
 }
 const podSpec = one('Deployment')?.spec?.template?.spec ?? {};
 const tlsVolume = podSpec.volumes?.find((v) => v.name === 'tls');
+// The events ClusterRole (events.enabled) is checked on its own below; the rest is certificate RBAC.
+const isEventsRbac = (r) => String(r?.metadata?.name ?? '').endsWith('-events');
 const roles = find('Role');
-const clusterRoles = find('ClusterRole');
+const clusterRoles = find('ClusterRole').filter((r) => !isEventsRbac(r));
+const eventsRoles = find('ClusterRole').filter(isEventsRbac);
+const eventsBindings = find('ClusterRoleBinding').filter(isEventsRbac);
+if (config.events?.mode === 'on') {
+  const rules = JSON.stringify(eventsRoles[0]?.rules);
+  if (eventsRoles.length !== 1 || rules !== JSON.stringify([{ apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] }])) {
+    problems.push(`events on: expected one ClusterRole with exactly create/patch on events.k8s.io events, got ${rules}`);
+  }
+  if (eventsBindings.length !== 1 || eventsBindings[0]?.roleRef?.name !== eventsRoles[0]?.metadata?.name) problems.push('events on: no ClusterRoleBinding to the events ClusterRole');
+  if (podSpec.automountServiceAccountToken !== true) problems.push('events on: needs the service-account token');
+} else if (config.events?.mode === 'off') {
+  if (eventsRoles.length + eventsBindings.length > 0) problems.push('events off: renders the events RBAC');
+} else {
+  problems.push(`config events.mode is ${config.events?.mode}, expected on or off`);
+}
 const certificates = find('Certificate');
 if (mode === 'selfManaged') {
   const c = config.certificates ?? {};
@@ -199,8 +218,8 @@ if (mode === 'selfManaged') {
   if (webhookConfig?.metadata?.annotations?.['cert-manager.io/inject-ca-from']) problems.push('selfManaged has the cert-manager inject-ca-from annotation');
 } else {
   if (config.certificates?.mode !== 'files') problems.push(`config certificates.mode is ${config.certificates?.mode}, expected files`);
-  if ([...roles, ...clusterRoles, ...find('RoleBinding'), ...find('ClusterRoleBinding')].length > 0) problems.push('certManager renders RBAC');
-  if (podSpec.automountServiceAccountToken !== false) problems.push('certManager must not mount the service-account token');
+  if ([...roles, ...clusterRoles, ...find('RoleBinding'), ...find('ClusterRoleBinding').filter((r) => !isEventsRbac(r))].length > 0) problems.push('certManager renders certificate RBAC');
+  if (config.events?.mode === 'off' && podSpec.automountServiceAccountToken !== false) problems.push('certManager without events must not mount the service-account token');
   const serving = certificates.find((c) => !c.spec.isCA);
   if (!serving) problems.push('no serving Certificate');
   if (tlsVolume?.secret?.secretName !== serving?.spec?.secretName) problems.push('the tls volume is not the serving Certificate\'s Secret');
@@ -213,7 +232,7 @@ if (mode === 'selfManaged') {
 
 // 3. Webhook shape.
 const expect = (cond, what) => { if (!cond) problems.push(what); };
-expect(webhook?.sideEffects === 'None', 'sideEffects None');
+expect(webhook?.sideEffects === 'NoneOnDryRun', 'sideEffects NoneOnDryRun (Events, never for a dry run)');
 expect(JSON.stringify(webhook?.admissionReviewVersions) === '["v1"]', 'admissionReviewVersions [v1]');
 expect(webhook?.matchPolicy === 'Equivalent', 'matchPolicy Equivalent');
 expect(webhook?.rules?.length === 1 && JSON.stringify(webhook.rules[0].operations) === '["CREATE"]' && JSON.stringify(webhook.rules[0].resources) === '["pods"]', 'rules: pods CREATE only');

@@ -6,7 +6,15 @@
 import type { Operation as PatchOperation } from 'fast-json-patch';
 import type { Config } from './config/config.js';
 import type { AdmissionReview } from './admission/review.js';
-import { allowed, denied, patched, review as reviewResponse, type AdmissionResponse, type AdmissionReviewResponse } from './admission/response.js';
+import {
+  allowed,
+  auditAnnotations,
+  denied,
+  patched,
+  review as reviewResponse,
+  type AdmissionResponse,
+  type AdmissionReviewResponse,
+} from './admission/response.js';
 import type { ErrorCode } from './errors.js';
 import type { JsonObject } from './json.js';
 import { INJECT_KEY, POD_INDEX_LABEL } from './pipeline/annotations.js';
@@ -78,7 +86,10 @@ export function decide(review: AdmissionReview, config: Config): Decision {
   const details: DecisionDetails = {};
   const base = { namespace: req.namespace ?? '', pod: podName, dryRun: req.dryRun, details };
   const answer = (response: AdmissionResponse, outcome: Outcome, code: ReasonCode, reason: string, extra?: Partial<Decision>): Decision => ({
-    review: reviewResponse(review.apiVersion, response),
+    review: reviewResponse(review.apiVersion, {
+      ...response,
+      auditAnnotations: auditAnnotations({ outcome, code, injected: extra?.injected ?? [], policyWarnings: details.verdict?.warn ?? [] }),
+    }),
     outcome,
     code,
     reason,

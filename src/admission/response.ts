@@ -53,7 +53,35 @@ export function denied(uid: string, code: 403 | 422, message: string, warnings: 
  * ("admission webhook ... denied the request: ...") instead of "failed calling webhook".
  */
 export function errored(uid: string, message: string): AdmissionResponse {
-  return { uid, allowed: false, status: { code: 500, reason: 'InternalError', message } };
+  return {
+    uid,
+    allowed: false,
+    status: { code: 500, reason: 'InternalError', message },
+    auditAnnotations: auditAnnotations({ outcome: 'error', code: 'INTERNAL_ERROR', injected: [], policyWarnings: [] }),
+  };
+}
+
+/** Each audit annotation value is cut to this many characters: the audit log is not a dump. */
+export const AUDIT_VALUE_MAX = 1024;
+
+export interface AuditFacts {
+  outcome: string;
+  code: string;
+  injected: readonly string[];
+  /** The policy's warn-only findings (messages name fields, never values). */
+  policyWarnings: readonly string[];
+}
+
+/**
+ * The audit annotations of an answer. kube-apiserver prefixes each key with the webhook's name
+ * (`<webhook name>/decision`), so a key here is only the name part of a qualified name.
+ */
+export function auditAnnotations(facts: AuditFacts): Record<string, string> {
+  const bounded = (text: string): string => (text.length <= AUDIT_VALUE_MAX ? text : `${text.slice(0, AUDIT_VALUE_MAX - 3)}...`);
+  const annotations: Record<string, string> = { decision: `${facts.outcome}/${facts.code}` };
+  if (facts.injected.length > 0) annotations.injected = bounded(facts.injected.join(','));
+  if (facts.policyWarnings.length > 0) annotations['policy-warning'] = bounded(facts.policyWarnings.join('; '));
+  return annotations;
 }
 
 export function review(apiVersion: AdmissionApiVersion, response: AdmissionResponse): AdmissionReviewResponse {

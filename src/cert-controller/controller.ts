@@ -7,6 +7,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import type { Metrics } from '../metrics/registry.js';
 import { fail, ok, type Result } from '../errors.js';
 import { certificateError, type CertificateError } from './errors.js';
 import { kubeCertificateApi, type CertificateApi } from './kube-api.js';
@@ -30,6 +31,8 @@ export interface CertificateControllerOptions {
   startTimeoutMs?: number;
   /** Delay before the next check while something is not in sync; default min(check interval, 5 s). */
   retryIntervalMs?: number;
+  /** Counts renewals and caBundle repairs (the server's metrics); absent: not counted. */
+  metrics?: Pick<Metrics, 'recordCertificateRenewal' | 'recordCaBundleRepair'>;
 }
 
 export interface CertificateStatus {
@@ -53,6 +56,7 @@ export interface CertificateController {
 
 export const DEFAULT_START_TIMEOUT_MS = 120_000;
 const MAX_RETRY_MS = 5_000;
+const DAY_MS = 86_400_000;
 
 export async function startCertificateController(
   config: Config,
@@ -122,6 +126,7 @@ export async function startCertificateController(
       case 'inSync':
         return true;
       case 'repaired':
+        options.metrics?.recordCaBundleRepair();
         log.info({ webhookConfiguration: name, webhooks: state.value.webhooks }, 'set caBundle on the webhook configuration to our CA');
         return true;
       case 'missing':
@@ -138,13 +143,17 @@ export async function startCertificateController(
   }
 
   async function checkOnce(): Promise<boolean> {
-    const synced = await syncSecret(api, policy, now());
+    const at = now();
+    const synced = await syncSecret(api, policy, at);
     if (!synced.ok) {
+      // A failure counts as a failed renewal only when ours was due: the check renews then.
+      if (secret.serving.facts.notAfter.getTime() - at.getTime() < policy.renewBeforeDays * DAY_MS) options.metrics?.recordCertificateRenewal('failure');
       problem(`secret:${synced.error.message}`, synced.error, synced.error.message);
       return false;
     }
     const previous = secret;
     secret = synced.value;
+    if (secret.event === 'renewed') options.metrics?.recordCertificateRenewal('success');
     if (secret.event !== 'used' || secret.serving.facts.fingerprint256 !== previous.serving.facts.fingerprint256) {
       logSecret(log, policy, secret, previous);
     }

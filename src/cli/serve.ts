@@ -8,6 +8,11 @@ import { writeDevCertificates } from '../pki/dev-certificates.js';
 import { createLogger, installSignalHandlers, startServer, StartupError } from '../server/index.js';
 import { configFile, loadConfig } from '../config/load.js';
 import type { ServerOptions } from '../server/server.js';
+import type { Config } from '../config/config.js';
+import type { EventSink } from '../events/sink.js';
+import { clusterCredentials } from '../kube/credentials.js';
+import { createMetrics } from '../metrics/registry.js';
+import type { Logger } from 'pino';
 import { configFrom, fatal, loadOptionsFrom, type Values } from './args.js';
 
 /**
@@ -34,17 +39,24 @@ export async function serve(values: Values): Promise<void> {
     if (!written.ok) fatal(written.error.message);
     logger.info({ dir, hosts: written.value.hosts }, 'generated dev certificates (git-ignored; never use them in a cluster)');
   }
+  const metrics = createMetrics();
+  const eventSink = await eventSinkFor(config, logger);
   // selfManaged: the Secret, tls.certFile/keyFile and the caBundle are in place before the server reads the files.
   let certificates: CertificateController | null = null;
   if (config.certificates.mode === 'selfManaged') {
     // Imported here: @kubernetes/client-node takes ~2 s to load, which files mode and `inject` never need.
     const { startCertificateController } = await import('../cert-controller/controller.js');
-    const started = await startCertificateController(config, { logger });
+    const started = await startCertificateController(config, { logger, metrics });
     if (!started.ok) fatal(`${started.error.code}: ${started.error.message}`);
     certificates = started.value;
   }
   try {
-    const handle = await startServer(config, { logger, ...(configReload === undefined ? {} : { configReload }) });
+    const handle = await startServer(config, {
+      logger,
+      metrics,
+      ...(eventSink === null ? {} : { eventSink }),
+      ...(configReload === undefined ? {} : { configReload }),
+    });
     installSignalHandlers(alsoStopping(handle, certificates), logger);
     logger.info(
       {
@@ -54,6 +66,7 @@ export async function serve(values: Values): Promise<void> {
         annotation: config.pipeline.runtimeConfigAnnotation,
         placement: config.sidecars.placement,
         podSecurity: config.policy.podSecurity,
+        events: eventSink !== null,
       },
       // The server's own "serving admissions" line has the ports, mTLS and the certificate;
       // this one says where to point kube-apiserver and what the policy switches are.
@@ -63,4 +76,28 @@ export async function serve(values: Values): Promise<void> {
     if (error instanceof StartupError) fatal(error.message);
     throw error;
   }
+}
+
+/** events.mode auto: Events when this process has cluster credentials; on: they are required. */
+async function eventSinkFor(config: Config, logger: Logger): Promise<EventSink | null> {
+  const mode = config.events.mode;
+  if (mode === 'off') return null;
+  const source = clusterCredentials({ env: process.env });
+  if (source === null) {
+    if (mode === 'on') {
+      fatal('events.mode is on but there are no cluster credentials: set KUBECONFIG, or run in a pod with a service account (or set events.mode: off)');
+    }
+    logger.info('no cluster credentials (KUBECONFIG, ~/.kube/config, service account): Events are not recorded (events.mode auto)');
+    return null;
+  }
+  // Imported here, like the certificate controller: client-node is slow to load and `inject` never needs it.
+  const [{ KubeConfig }, { kubeEventSink }] = await Promise.all([import('@kubernetes/client-node'), import('../events/kube-sink.js')]);
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromDefault();
+  } catch (error) {
+    fatal(`events: cannot load the Kubernetes client configuration (${source}): ${error instanceof Error ? error.message : String(error)}; set events.mode: off to run without Events`);
+  }
+  logger.info({ credentials: source, server: kc.getCurrentCluster()?.server }, 'recording Events on pipeline StatefulSets');
+  return kubeEventSink(kc);
 }

@@ -28,6 +28,7 @@ const ENUMS: Record<string, readonly string[]> = {
   'policy.podSecurity.level': ['privileged', 'baseline', 'restricted'],
   'sidecars.placement': ['coordinator', 'all'],
   'certificates.mode': ['files', 'selfManaged'],
+  'events.mode': ['auto', 'on', 'off'],
   'log.level': ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
 };
 const PORTS = ['server.port', 'server.metricsPort', 'pipeline.port'];
@@ -114,6 +115,12 @@ function semanticErrors(config: Config): string[] {
   if (max !== null && (!Number.isInteger(max) || max < 0)) errors.push(`policy.maxSidecars.max: must be a whole number >= 0 or null, got ${max}`);
   if (config.pipeline.runtimeConfigAnnotation === '') errors.push('pipeline.runtimeConfigAnnotation: must not be empty');
   if (!(config.server.bodyLimitBytes > 0)) errors.push('server.bodyLimitBytes: must be a positive number');
+  if (!Number.isInteger(config.events.queueSize) || config.events.queueSize < 1 || config.events.queueSize > 100_000) {
+    errors.push(`events.queueSize: must be a whole number 1-100000, got ${config.events.queueSize}`);
+  }
+  if (!(config.events.seriesWindowSeconds > 0 && config.events.seriesWindowSeconds <= 3600)) {
+    errors.push(`events.seriesWindowSeconds: must be above 0 and at most 3600, got ${config.events.seriesWindowSeconds}`);
+  }
   if (!(config.server.drainSeconds >= 0)) errors.push('server.drainSeconds: must be 0 or more');
   if (config.tls.certFile === '' || config.tls.keyFile === '') errors.push('tls.certFile and tls.keyFile: must not be empty');
   return errors;

@@ -72,6 +72,19 @@ export interface Config {
     /** How often to check the Secret, the caBundle and the expiry. */
     checkIntervalSeconds: number;
   };
+  /**
+   * Events (events.k8s.io/v1) on a pipeline pod's StatefulSet for each real admission: injected,
+   * denied, or skipped although sidecars were declared. auto: on when cluster credentials exist
+   * (KUBECONFIG, ~/.kube/config, or the pod's service account), off otherwise (`serve --dev` on a
+   * laptop); on: required (start-up fails without credentials); off: never.
+   */
+  events: {
+    mode: 'auto' | 'on' | 'off';
+    /** Events waiting to be written; beyond it the oldest is dropped (and counted). */
+    queueSize: number;
+    /** The same event again within this many seconds grows the stored Event's series. */
+    seriesWindowSeconds: number;
+  };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }
 
@@ -115,5 +128,6 @@ export const DEFAULT_CONFIG: Config = {
     renewBeforeDays: 30,
     checkIntervalSeconds: 30,
   },
+  events: { mode: 'auto', queueSize: 1000, seriesWindowSeconds: 360 },
   log: { level: 'info' },
 };

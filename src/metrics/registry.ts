@@ -2,7 +2,9 @@
 // method with plain values and never builds label objects. Each server gets its own Registry
 // (tests run several servers in one process).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Outcome } from '../decide.js';
+import { REASON_CODES, type Outcome, type ReasonCode } from '../decide.js';
+import type { EventResult } from '../events/recorder.js';
+import type { RuleResult } from '../policy/rules.js';
 
 const PREFIX = 'feldera_sidecar_injector_';
 
@@ -10,13 +12,27 @@ const PREFIX = 'feldera_sidecar_injector_';
 export type AdmissionOutcome = Outcome | 'error';
 export type TlsReloadResult = 'success' | 'failure';
 export type ConfigReloadResult = 'success' | 'failure';
+/** The reason label: decide()'s closed list, or INTERNAL_ERROR for our own failure. */
+export type AdmissionReason = ReasonCode | 'INTERNAL_ERROR';
+export type CertificateRenewalResult = 'success' | 'failure';
+
+const EVENT_RESULTS: readonly EventResult[] = ['created', 'series_updated', 'failed', 'dropped'];
 
 const OUTCOMES: readonly AdmissionOutcome[] = ['skipped', 'injected', 'unchanged', 'denied', 'error'];
 
 export interface Metrics {
   readonly registry: Registry;
   /** One admission answered; dry-run ones are counted apart and never as injections. */
-  recordAdmission(outcome: AdmissionOutcome, dryRun: boolean, injectedSidecars: number, seconds: number): void;
+  recordAdmission(outcome: AdmissionOutcome, reason: AdmissionReason, dryRun: boolean, injectedSidecars: number, seconds: number): void;
+  /** The policy rules one real admission was checked against (explain's RuleResult list). */
+  recordPolicyVerdicts(rules: readonly RuleResult[]): void;
+  /** An admission request arrived (+1) or was answered (-1). */
+  trackInFlight(delta: 1 | -1): void;
+  recordEvent(result: EventResult): void;
+  recordCertificateRenewal(result: CertificateRenewalResult): void;
+  recordCaBundleRepair(): void;
+  /** Where the ready gauge reads readiness at scrape time (the /readyz answer). */
+  bindReadiness(isReady: () => boolean): void;
   /** A request refused before it became an admission (4xx), by error code. */
   recordInvalidRequest(code: string): void;
   /** The injector's own failure (a bug) while handling a request, whatever the answer was. */
@@ -35,6 +51,11 @@ interface CounterChild {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: PREFIX });
+  // prom-client exposes these three gauges with a counter's _total suffix, which `promtool check
+  // metrics` rejects; the event-loop lag and heap metrics say more about a stuck process anyway.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    registry.removeSingleMetric(`${PREFIX}${name}`);
+  }
 
   const admissions = new Counter({
     name: `${PREFIX}admissions_total`,
@@ -100,6 +121,57 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
 
+  const reasons = new Counter({
+    name: `${PREFIX}admission_reasons_total`,
+    help:
+      'Admission requests answered (dry runs excluded), by outcome and reason code: a closed list (the codes of ' +
+      'src/decide.ts REASON_CODES, INTERNAL_ERROR for the injector\'s own failure), never free text.',
+    labelNames: ['outcome', 'reason'] as const,
+    registers: [registry],
+  });
+  const verdicts = new Counter({
+    name: `${PREFIX}policy_verdicts_total`,
+    help:
+      'Policy rules checked on real admissions that reached the policy step, by rule, configured action (enforce or ' +
+      'warn) and verdict (pass, or violation: a denial under enforce, a warning under warn). Inactive rules are not counted.',
+    labelNames: ['rule', 'action', 'verdict'] as const,
+    registers: [registry],
+  });
+  const inFlight = new Gauge({
+    name: `${PREFIX}admissions_in_flight`,
+    help: 'Requests to /mutate received and not yet answered (body still arriving or being decided).',
+    registers: [registry],
+  });
+  const events = new Counter({
+    name: `${PREFIX}events_total`,
+    help:
+      'Events on pipeline StatefulSets by result: created (a new Event), series_updated (an existing Event\'s series ' +
+      'count grown), failed (the API refused or did not answer; the admission is unaffected), dropped (the queue was full).',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const renewals = new Counter({
+    name: `${PREFIX}certificate_renewals_total`,
+    help: 'Serving certificate renewals by this replica (certificates.mode selfManaged), by result.',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const caBundleRepairs = new Counter({
+    name: `${PREFIX}ca_bundle_repairs_total`,
+    help: "Times this replica restored the MutatingWebhookConfiguration's caBundle after something else changed it.",
+    registers: [registry],
+  });
+
+  let isReady: () => boolean = () => false;
+  new Gauge({
+    name: `${PREFIX}ready`,
+    help: '1 while this replica answers /readyz with 200 (TLS loaded, not draining), else 0.',
+    registers: [registry],
+    collect() {
+      this.set(isReady() ? 1 : 0);
+    },
+  });
+
   // Label children resolved once: labels() hashes its arguments on every call.
   const admissionsBy = childrenByOutcome((outcome) => admissions.labels(outcome));
   const dryRunBy = childrenByOutcome((outcome) => dryRunAdmissions.labels(outcome));
@@ -110,17 +182,69 @@ export function createMetrics(): Metrics {
   configReloads.labels('failure').inc(0);
   // The server's metrics are created right after its configuration was read.
   configLoadedAt.set(Date.now() / 1000);
+  renewals.labels('success').inc(0);
+  renewals.labels('failure').inc(0);
+  const eventsBy = {} as Record<EventResult, CounterChild>;
+  for (const result of EVENT_RESULTS) {
+    eventsBy[result] = events.labels(result);
+    eventsBy[result].inc(0);
+  }
+  caBundleRepairs.inc(0);
+  // Both label sets are closed lists, so this map stays small; unknown reasons cannot enter.
+  const knownReasons = new Set<string>([...REASON_CODES, 'INTERNAL_ERROR']);
+  const reasonChildren = new Map<string, CounterChild>();
+  const reasonChild = (outcome: AdmissionOutcome, reason: AdmissionReason): CounterChild => {
+    const label = knownReasons.has(reason) ? reason : 'OTHER';
+    const key = `${outcome} ${label}`;
+    let child = reasonChildren.get(key);
+    if (child === undefined) {
+      child = reasons.labels(outcome, label);
+      reasonChildren.set(key, child);
+    }
+    return child;
+  };
+  const verdictChildren = new Map<string, CounterChild>();
+  const verdictChild = (rule: RuleResult, verdict: 'pass' | 'violation'): CounterChild => {
+    const key = `${rule.rule} ${rule.action} ${verdict}`;
+    let child = verdictChildren.get(key);
+    if (child === undefined) {
+      child = verdicts.labels(rule.rule, rule.action, verdict);
+      verdictChildren.set(key, child);
+    }
+    return child;
+  };
 
   return {
     registry,
-    recordAdmission(outcome, dryRun, injected, seconds) {
+    recordAdmission(outcome, reason, dryRun, injected, seconds) {
       duration.observe(seconds);
       if (dryRun) {
         dryRunBy[outcome].inc();
         return;
       }
       admissionsBy[outcome].inc();
+      reasonChild(outcome, reason).inc();
       if (injected > 0) injectedSidecars.inc(injected);
+    },
+    recordPolicyVerdicts(rules) {
+      for (const rule of rules) {
+        if (rule.active) verdictChild(rule, rule.violations.length > 0 ? 'violation' : 'pass').inc();
+      }
+    },
+    trackInFlight(delta) {
+      inFlight.inc(delta);
+    },
+    recordEvent(result) {
+      eventsBy[result].inc();
+    },
+    recordCertificateRenewal(result) {
+      renewals.labels(result).inc();
+    },
+    recordCaBundleRepair() {
+      caBundleRepairs.inc();
+    },
+    bindReadiness(source) {
+      isReady = source;
     },
     recordInvalidRequest(code) {
       invalidRequests.labels(code).inc();

@@ -5,6 +5,7 @@ import { errored, review as reviewResponse } from '../admission/response.js';
 import { parseReview, USERNAME_MAX, type AdmissionReview } from '../admission/review.js';
 import type { Config } from '../config/config.js';
 import type { Decision } from '../decide.js';
+import type { EventRecorder } from '../events/recorder.js';
 import { isObject } from '../json.js';
 import type { Metrics } from '../metrics/registry.js';
 import { failureLogFields } from './failure-log.js';
@@ -26,11 +27,13 @@ export interface AdmissionHandlerOptions {
   decide: DecideFunction;
   logger: Logger;
   metrics: Metrics;
+  /** Events on the pipeline's StatefulSet; null when events are off. */
+  events: EventRecorder | null;
 }
 
 /** Returns the handler; `startedAt` is performance.now() when the request arrived. */
 export function createAdmissionHandler(options: AdmissionHandlerOptions): (body: unknown, startedAt: number) => AdmissionAnswer {
-  const { config, decide, logger, metrics } = options;
+  const { config, decide, logger, metrics, events } = options;
 
   return (body, startedAt) => {
     const parsed = parseReview(body);
@@ -48,7 +51,10 @@ export function createAdmissionHandler(options: AdmissionHandlerOptions): (body:
       const decision = decide(review, config());
       const json = JSON.stringify(decision.review);
       const ms = performance.now() - startedAt;
-      metrics.recordAdmission(decision.outcome, decision.dryRun, decision.injected.length, ms / 1000);
+      metrics.recordAdmission(decision.outcome, decision.code, decision.dryRun, decision.injected.length, ms / 1000);
+      if (!decision.dryRun && decision.details.verdict !== undefined) metrics.recordPolicyVerdicts(decision.details.verdict.rules);
+      // Queued only: the answer is already computed and does not wait for the API.
+      events?.record(decision, request.object);
       // Never the body, the annotation or env values: only what identifies the pod, who asked and the verdict.
       logger.info(
         {
@@ -71,7 +77,7 @@ export function createAdmissionHandler(options: AdmissionHandlerOptions): (body:
       // Our bug, on a review we could read: answered as a review (controller-runtime's Errored) so
       // kube-apiserver shows why, and logged here once with the stack.
       const ms = performance.now() - startedAt;
-      metrics.recordAdmission('error', request.dryRun, 0, ms / 1000);
+      metrics.recordAdmission('error', 'INTERNAL_ERROR', request.dryRun, 0, ms / 1000);
       metrics.recordInternalError();
       logger.error(
         {

@@ -15,14 +15,21 @@ export const ROUTES: readonly string[] = ['POST /mutate', 'GET /healthz', 'GET /
 export interface RouteOptions {
   admit: (body: unknown, startedAt: number) => AdmissionAnswer;
   readiness: Readiness;
+  /** Called with +1 when a /mutate request arrives and -1 when its connection is done with it. */
+  trackInFlight: (delta: 1 | -1) => void;
 }
 
 export function registerRoutes(app: FastifyInstance, options: RouteOptions): void {
-  const { admit, readiness } = options;
+  const { admit, readiness, trackInFlight } = options;
 
   app.decorateRequest('startedAt', 0);
   app.addHook('onRequest', (request, reply, done) => {
     request.startedAt = performance.now();
+    if (request.method === 'POST' && request.url === '/mutate') {
+      trackInFlight(1);
+      // 'close' fires once whether the answer was sent or the client went away mid-request.
+      reply.raw.once('close', () => trackInFlight(-1));
+    }
     // While draining, every answer tells the client to reconnect, and a reconnect goes through
     // the Service to a replica that is still ready.
     if (readiness.draining) void reply.header('connection', 'close');

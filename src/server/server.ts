@@ -7,7 +7,9 @@ import type { Config } from '../config/config.js';
 import { decide as realDecide } from '../decide.js';
 import { injectorError, type Result } from '../errors.js';
 import { startPlainPort, type PlainPort } from './plain-port.js';
-import { createMetrics } from '../metrics/registry.js';
+import { createMetrics, type Metrics } from '../metrics/registry.js';
+import { createEventRecorder, type EventRecorder } from '../events/recorder.js';
+import type { EventSink } from '../events/sink.js';
 import { createAdmissionHandler, type DecideFunction } from './admission-handler.js';
 import { clientErrorHandler, errorResponder, installErrorHandlers, type ErrorHandlerOptions } from './errors.js';
 import { Readiness, type ReadinessState } from './readiness.js';
@@ -23,6 +25,8 @@ export type HttpsApp = FastifyInstance<HttpsServer>;
 
 /** After the drain period, how long requests still in flight get before connections are cut. */
 const CLOSE_GRACE_MS = 2000;
+/** Recent events remembered for series aggregation: a few per StatefulSet of a large cluster. */
+const EVENT_CACHE_SIZE = 4096;
 
 export interface ServerOptions {
   logger: Logger;
@@ -35,6 +39,10 @@ export interface ServerOptions {
   configReload?: { file: string; load: () => Result<Config>; debounceMs?: number; pollIntervalMs?: number };
   /** Replaces some of SERVER_TIMEOUTS (tests shorten them to watch a slow client being cut). */
   timeouts?: Partial<ServerTimeouts>;
+  /** The server's metrics, when something started before it (the certificate controller) counts too. */
+  metrics?: Metrics;
+  /** Where Events on pipeline StatefulSets go (config.events); absent: no Events. */
+  eventSink?: EventSink;
 }
 
 export interface ServerHandle {
@@ -64,9 +72,10 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   const initial = await loadTlsMaterial(tlsFiles);
   if (!initial.ok) throw new StartupError(initial.error);
 
-  const metrics = createMetrics();
+  const metrics = options.metrics ?? createMetrics();
   metrics.setServingCertificateNotAfter(initial.value.certificate.notAfter.getTime() / 1000);
   const readiness = new Readiness();
+  metrics.bindReadiness(() => readiness.ready);
   const mtls = tlsFiles.clientCAFile !== null;
   const timeouts: ServerTimeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
   const timing = timeoutOptions(timeouts);
@@ -113,9 +122,21 @@ export async function startServer(config: Config, options: ServerOptions): Promi
           metrics,
         });
   const currentConfig = configReloader === null ? () => config : configReloader.current;
+  const events: EventRecorder | null =
+    options.eventSink === undefined
+      ? null
+      : createEventRecorder({
+          sink: options.eventSink,
+          logger,
+          recordEvent: (result) => metrics.recordEvent(result),
+          queueSize: config.events.queueSize,
+          seriesWindowMs: config.events.seriesWindowSeconds * 1000,
+          cacheSize: EVENT_CACHE_SIZE,
+        });
   registerRoutes(app, {
-    admit: createAdmissionHandler({ config: currentConfig, decide: options.decide ?? realDecide, logger, metrics }),
+    admit: createAdmissionHandler({ config: currentConfig, decide: options.decide ?? realDecide, logger, metrics, events }),
     readiness,
+    trackInFlight: (delta) => metrics.trackInFlight(delta),
   });
   if (options.extraRoutes !== undefined) {
     try {
@@ -187,6 +208,8 @@ export async function startServer(config: Config, options: ServerOptions): Promi
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);
       app.server.closeAllConnections();
       await closed;
+      // Events of the last admissions still get their chance, bounded like the connections above.
+      await events?.close(CLOSE_GRACE_MS);
       await plainPort.close();
     },
   });

@@ -205,3 +205,17 @@ t.test('no namespace anywhere: refused with the ways to set one', async (t) => {
   if (result.ok) throw new Error('expected an error');
   t.equal(result.error.code, 'CERT_NAMESPACE_UNKNOWN');
 });
+
+t.test('renewals and caBundle repairs are counted in the server metrics', async (t) => {
+  const s = await setup(t, { validityDays: 1, renewBeforeDays: 1 });
+  s.api.webhookConfiguration = webhookConfiguration('a.feldera.com');
+  const counted: string[] = [];
+  const metrics = { recordCertificateRenewal: (r: 'success' | 'failure') => counted.push(`renewal ${r}`), recordCaBundleRepair: () => counted.push('repair') };
+  const controller = await s.started({ metrics });
+  t.strictSame(counted, ['repair'], 'start: the caBundle set once');
+  await controller.check();
+  t.strictSame(counted, ['repair', 'renewal success'], 'a due renewal');
+  s.api.webhookConfiguration = webhookConfiguration('a.feldera.com');
+  await controller.check();
+  t.strictSame(counted, ['repair', 'renewal success', 'renewal success', 'repair'], 'renewed again (always due here) and the reset caBundle repaired');
+});

@@ -121,11 +121,16 @@ t.test('helm lint --strict and helm template, in each mode', async (t) => {
     for (const kind of ['ServiceAccount', 'ConfigMap', 'Service', 'Deployment', 'MutatingWebhookConfiguration']) {
       t.ok(kinds.has(kind), `${mode.id}: renders a ${kind}`);
     }
+    // events.enabled (the default): a ClusterRole <fullname>-events and its binding in every mode.
+    const eventsRbac = manifests.filter((m) => RBAC_KINDS.includes(m.kind) && m.metadata.name.endsWith('-events'));
+    t.same(eventsRbac.map((m) => m.kind), ['ClusterRole', 'ClusterRoleBinding'], `${mode.id}: the events RBAC`);
+    t.same(eventsRbac[0]?.rules, [{ apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] }], `${mode.id}: exactly create and patch on events`);
+    const certificateKinds = new Set(manifests.filter((m) => !eventsRbac.includes(m)).map((m) => m.kind));
     if (mode.id === 'certManager') {
-      t.same(RBAC_KINDS.filter((k) => kinds.has(k)), [], 'certManager: no RBAC');
+      t.same(RBAC_KINDS.filter((k) => certificateKinds.has(k)), [], 'certManager: no certificate RBAC');
       t.ok(kinds.has('Certificate') && kinds.has('Issuer'), 'certManager: cert-manager Issuers and Certificates');
     } else {
-      t.same(RBAC_KINDS.filter((k) => kinds.has(k)), RBAC_KINDS, `${mode.id}: the selfManaged RBAC`);
+      t.same(RBAC_KINDS.filter((k) => certificateKinds.has(k)), RBAC_KINDS, `${mode.id}: the selfManaged RBAC`);
       t.same(CERT_MANAGER_KINDS.filter((k) => kinds.has(k)), [], `${mode.id}: no cert-manager objects`);
     }
   }
@@ -269,7 +274,7 @@ t.test('selfManaged for real: the webhook as the chart ServiceAccount with the c
   const service = only(manifests, 'Service');
   const deployment = only(manifests, 'Deployment');
   const role = only(manifests, 'Role');
-  const clusterRole = only(manifests, 'ClusterRole');
+  const clusterRole = only(manifests, 'ClusterRole', `${mode.release}-feldera-sidecar-injector`);
   const chartMwc = only(manifests, 'MutatingWebhookConfiguration');
   const configText = (configMap.data as Record<string, string>)['config.yaml'] ?? '';
   const config = parseYaml(configText) as {
@@ -375,6 +380,12 @@ t.test('selfManaged for real: the webhook as the chart ServiceAccount with the c
     ['list MutatingWebhookConfigurations', { group: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations', verb: 'list' }, false],
     ['get ConfigMaps', { group: '', resource: 'configmaps', namespace: ns, name: configMap.metadata.name, verb: 'get' }, false],
     ['create pods', { group: '', resource: 'pods', namespace: podNs, verb: 'create' }, false],
+    ['create events.k8s.io Events where pipelines run', { group: 'events.k8s.io', resource: 'events', namespace: podNs, verb: 'create' }, true],
+    ['patch events.k8s.io Events (their series)', { group: 'events.k8s.io', resource: 'events', namespace: podNs, verb: 'patch' }, true],
+    ['get events.k8s.io Events', { group: 'events.k8s.io', resource: 'events', namespace: podNs, verb: 'get' }, false],
+    ['list events.k8s.io Events', { group: 'events.k8s.io', resource: 'events', namespace: podNs, verb: 'list' }, false],
+    ['delete events.k8s.io Events', { group: 'events.k8s.io', resource: 'events', namespace: podNs, verb: 'delete' }, false],
+    ['create core v1 Events', { group: '', resource: 'events', namespace: podNs, verb: 'create' }, false],
   ];
   for (const [what, attributes, expected] of matrix) {
     t.equal(await can(attributes), expected, `the ServiceAccount ${expected ? 'may' : 'may not'} ${what}`);

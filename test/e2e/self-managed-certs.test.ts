@@ -178,7 +178,7 @@ function emptyCaBundleConfiguration(name: string, ports: number[], caseLabel: st
       clientConfig: { url: `https://127.0.0.1:${port}/mutate`, caBundle: '' },
       rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' }],
       namespaceSelector: { matchLabels: { [INJECTION_LABEL]: 'enabled', 'e2e.feldera.com/case': caseLabel } },
-      sideEffects: 'None',
+      sideEffects: 'NoneOnDryRun',
       admissionReviewVersions: ['v1'],
       reinvocationPolicy: 'IfNeeded',
       timeoutSeconds: 5,

@@ -46,7 +46,12 @@ async function expectErrored(t: Test, server: TestServer, body: string, apiVersi
   t.strictSame(parsed, {
     apiVersion,
     kind: 'AdmissionReview',
-    response: { uid, allowed: false, status: { code: 500, reason: 'InternalError', message: parsed.response.status.message } },
+    response: {
+      uid,
+      allowed: false,
+      status: { code: 500, reason: 'InternalError', message: parsed.response.status.message },
+      auditAnnotations: { decision: 'error/INTERNAL_ERROR' },
+    },
   });
   t.strictSame(typeof parsed.response.status.message, 'string');
   t.match(parsed.response.status.message, /internal error in the sidecar injector/);

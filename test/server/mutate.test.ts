@@ -176,10 +176,11 @@ t.test("/mutate's patch, decoded and applied to a copy of the pod, gives the inj
   t.strictSame(response.patchType, 'JSONPatch');
   t.strictSame(typeof response.patch, 'string');
   t.strictSame(
-    Object.keys(response).filter((key) => !['uid', 'allowed', 'patchType', 'patch', 'warnings'].includes(key)),
+    Object.keys(response).filter((key) => !['uid', 'allowed', 'patchType', 'patch', 'warnings', 'auditAnnotations'].includes(key)),
     [],
     'nothing else in the response',
   );
+  t.strictSame(response.auditAnnotations, { decision: 'injected/INJECTED', injected: 'example,ingest-sidecar' }, 'the audit annotations say what was decided');
   if (response.warnings !== undefined) t.ok(Array.isArray(response.warnings) && response.warnings.every((w) => typeof w === 'string'), 'warnings are strings');
 
   const ops = decodePatch(response.patch);

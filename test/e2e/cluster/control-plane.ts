@@ -50,6 +50,11 @@ export interface ControlPlaneOptions {
   nodes?: number;
   /** Another minor of the version matrix for kube-apiserver and kube-controller-manager (default: 1.34). */
   version?: MatrixMinor;
+  /**
+   * Write an audit log (JSON lines, handle.auditLogPath) of pod creations at Metadata level: the
+   * level that already carries the annotations admission webhooks add (auditAnnotations).
+   */
+  auditLog?: boolean;
 }
 
 export type Component = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler';
@@ -81,6 +86,8 @@ export interface ControlPlane {
   clusterNetwork: ClusterNetwork | null;
   /** kube-apiserver's version, e.g. v1.34.4. */
   version: string;
+  /** The apiserver's audit log (with auditLog), else null. */
+  auditLogPath: string | null;
   /** After stop() with nodes: how the machine differs from before the nodes started (empty when clean). */
   machineDiff(): MachineDiff | null;
   /** Stops the nodes, the scheduler, the controller-manager, the apiserver and etcd; removes the temp folder. Idempotent. */
@@ -228,6 +235,26 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     );
     const admissionConfig = writeAdmissionConfiguration(join(dir, 'admission-configuration.yaml'), webhookKubeconfig);
     const issuer = 'https://kubernetes.default.svc.cluster.local';
+    const auditLogPath = options.auditLog === true ? join(logDir, 'audit.log') : null;
+    const auditArgs: string[] = [];
+    if (auditLogPath !== null) {
+      const policy = join(dir, 'audit-policy.yaml');
+      writeFileSync(
+        policy,
+        [
+          'apiVersion: audit.k8s.io/v1',
+          'kind: Policy',
+          'omitStages: ["RequestReceived"]',
+          'rules:',
+          '  - level: Metadata',
+          '    verbs: ["create"]',
+          '    resources: [{ group: "", resources: ["pods"] }]',
+          '  - level: None',
+          '',
+        ].join('\n'),
+      );
+      auditArgs.push(`--audit-policy-file=${policy}`, `--audit-log-path=${auditLogPath}`, '--audit-log-format=json', '--audit-log-maxbackup=1');
+    }
     procs.push(
       spawnManaged({
         name: 'kube-apiserver',
@@ -251,6 +278,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
           '--endpoint-reconciler-type=none',
           '--allow-privileged=true',
           '--profiling=false',
+          ...auditArgs,
           '--v=1',
         ],
         logFile: logFiles['kube-apiserver'],
@@ -364,6 +392,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       nodeBinaries: nodeBins,
       clusterNetwork,
       version: served.body.gitVersion,
+      auditLogPath,
       machineDiff: () => machineDiff,
       stop,
     };

@@ -38,7 +38,8 @@ export function webhookConfiguration(options: RegisterWebhookOptions): V1Mutatin
         clientConfig: { url: `https://127.0.0.1:${options.port}/mutate`, caBundle: options.caBundle },
         rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' }],
         namespaceSelector,
-        sideEffects: 'None',
+        // As the chart: the webhook records Events, never for a dry run.
+        sideEffects: 'NoneOnDryRun',
         admissionReviewVersions: ['v1'],
         reinvocationPolicy: 'IfNeeded',
         timeoutSeconds: options.timeoutSeconds ?? 5,

@@ -34,7 +34,10 @@ export interface WebhookOptions {
   serving?: CertificateAndKey;
   /** SANs of issued serving certificates (default 127.0.0.1). */
   hosts?: string[];
-  /** Configuration overrides, passed as --set key=value. */
+  /**
+   * Configuration overrides, passed as --set key=value. events.mode is off unless set here: a
+   * webhook records Events only in the tests that give it a kubeconfig (env KUBECONFIG).
+   */
   set?: Record<string, string | number | boolean>;
   /**
    * A config file (an object written as YAML, or the text) in a folder laid out like a mounted
@@ -42,6 +45,8 @@ export interface WebhookOptions {
    * overrides above (listen settings, TLS paths) keep winning over it.
    */
   config?: Record<string, unknown> | string;
+  /** Extra environment for the webhook process (KUBECONFIG for events). */
+  env?: Record<string, string>;
   mtls?: WebhookMtls;
   /** Parent of the webhook's temp folder (default os.tmpdir()). */
   tmpRoot?: string;
@@ -119,6 +124,7 @@ export async function startWebhook(options: WebhookOptions): Promise<Webhook> {
     'server.drainSeconds': 0,
     'tls.certFile': certFolder.certFile,
     'tls.keyFile': certFolder.keyFile,
+    'events.mode': 'off',
     ...(options.mtls === undefined ? {} : { 'tls.clientCAFile': options.mtls.clientCAFile }),
     ...options.set,
   };
@@ -129,7 +135,7 @@ export async function startWebhook(options: WebhookOptions): Promise<Webhook> {
     ...Object.entries(sets).flatMap(([key, value]) => ['--set', `${key}=${String(value)}`]),
   ];
   // Only what we pass configures it: no SIDECAR_INJECTOR_* from the caller's environment.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SIDECAR_INJECTOR_')));
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SIDECAR_INJECTOR_'))), ...options.env };
 
   let proc: ManagedProcess | null = null;
   let metricsPort = 0;

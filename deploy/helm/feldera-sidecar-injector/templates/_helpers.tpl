@@ -198,6 +198,10 @@ exponent notation.
   "tls" (dict
     "certFile" (printf "%s/tls.crt" (include "fsi.tlsDir" .))
     "keyFile" (printf "%s/tls.key" (include "fsi.tlsDir" .)))
+  "events" (dict
+    "mode" (ternary "on" "off" $v.events.enabled)
+    "queueSize" (int64 $v.events.queueSize)
+    "seriesWindowSeconds" (int64 $v.events.seriesWindowSeconds))
   "log" (dict "level" $v.logLevel)
 }}
 {{- if include "fsi.selfManaged" . }}
@@ -219,7 +223,7 @@ exponent notation.
 {{/* The settings of the config file the webhook takes on only at start (RESTART_ONLY in
 src/config/change.ts); with config.reload live their checksum is what rolls the pods. */}}
 {{- define "fsi.restartOnlyConfig" -}}
-{{- pick (include "fsi.config" . | fromYaml) "server" "tls" "certificates" | toYaml }}
+{{- pick (include "fsi.config" . | fromYaml) "server" "tls" "certificates" "events" | toYaml }}
 {{- end }}
 
 {{/* Chart-level checks that the schema cannot express. */}}
