@@ -7,6 +7,23 @@ import { alsoStopping } from '../cert-controller/shutdown.js';
 import { writeDevCertificates } from '../pki/dev-certificates.js';
 import { createLogger, installSignalHandlers, startServer, StartupError } from '../server/index.js';
 import { configFrom, fatal, type Values } from './args.js';
+import type { ClusterCaches } from '../cluster/informers.js';
+import { needsCluster } from '../cluster/needs-cluster.js';
+
+type Stoppable = Parameters<typeof installSignalHandlers>[0];
+
+/** The caches' watches end with the server, so the process can exit. */
+function alsoStoppingCaches(handle: Stoppable, caches: ClusterCaches | null): Stoppable {
+  if (caches === null) return handle;
+  return {
+    reloadTls: () => handle.reloadTls(),
+    drain: () => handle.drain(),
+    close: async () => {
+      await handle.close();
+      await caches.stop();
+    },
+  };
+}
 
 export async function serve(values: Values): Promise<void> {
   const config = configFrom(values);
@@ -27,9 +44,18 @@ export async function serve(values: Values): Promise<void> {
     if (!started.ok) fatal(`${started.error.code}: ${started.error.message}`);
     certificates = started.value;
   }
+  // Namespace policy and the ConfigMap source read informer caches; without them (the default
+  // for `serve`, e.g. --dev on a laptop) no cluster is contacted and decide() gets NO_CLUSTER.
+  let cluster: ClusterCaches | null = null;
+  if (needsCluster(config)) {
+    const { loadKubeConfig, startClusterCaches } = await import('../cluster/informers.js');
+    const kc = loadKubeConfig(config);
+    if (!kc.ok) fatal(`${kc.error.code}: ${kc.error.message} (needed by ${config.namespacePolicy.enabled ? 'namespacePolicy.enabled' : 'pipeline.configSource'})`);
+    cluster = startClusterCaches(config, kc.value, logger);
+  }
   try {
-    const handle = await startServer(config, { logger });
-    installSignalHandlers(alsoStopping(handle, certificates), logger);
+    const handle = await startServer(config, { logger, ...(cluster === null ? {} : { cluster }) });
+    installSignalHandlers(alsoStoppingCaches(alsoStopping(handle, certificates), cluster), logger);
     logger.info(
       {
         https: `https://${config.server.host}:${handle.port}/mutate`,
@@ -38,6 +64,8 @@ export async function serve(values: Values): Promise<void> {
         annotation: config.pipeline.runtimeConfigAnnotation,
         placement: config.sidecars.placement,
         podSecurity: config.policy.podSecurity,
+        configSource: config.pipeline.configSource,
+        namespacePolicy: config.namespacePolicy.enabled,
       },
       // The server's own "serving admissions" line has the ports, mTLS and the certificate;
       // this one says where to point kube-apiserver and what the policy switches are.

@@ -3,13 +3,14 @@
 import type { Logger } from 'pino';
 import { errored, review as reviewResponse } from '../admission/response.js';
 import { parseReview, USERNAME_MAX, type AdmissionReview } from '../admission/review.js';
+import type { ClusterContext } from '../cluster/context.js';
 import type { Config } from '../config/config.js';
 import type { Decision } from '../decide.js';
 import { isObject } from '../json.js';
 import type { Metrics } from '../metrics/registry.js';
 import { failureLogFields } from './failure-log.js';
 
-export type DecideFunction = (review: AdmissionReview, config: Config) => Decision;
+export type DecideFunction = (review: AdmissionReview, config: Config, context: ClusterContext) => Decision;
 
 /**
  * What /mutate sends: the status and the JSON text. Serialised here, inside the same guard as
@@ -23,13 +24,15 @@ export interface AdmissionAnswer {
 export interface AdmissionHandlerOptions {
   config: Config;
   decide: DecideFunction;
+  /** What is known of the cluster (informer caches); NO_CLUSTER when the server watches none. */
+  context: ClusterContext;
   logger: Logger;
   metrics: Metrics;
 }
 
 /** Returns the handler; `startedAt` is performance.now() when the request arrived. */
 export function createAdmissionHandler(options: AdmissionHandlerOptions): (body: unknown, startedAt: number) => AdmissionAnswer {
-  const { config, decide, logger, metrics } = options;
+  const { config, decide, logger, metrics, context } = options;
 
   return (body, startedAt) => {
     const parsed = parseReview(body);
@@ -44,7 +47,7 @@ export function createAdmissionHandler(options: AdmissionHandlerOptions): (body:
     const review = parsed.value;
     const request = review.request;
     try {
-      const decision = decide(review, config);
+      const decision = decide(review, config, context);
       const json = JSON.stringify(decision.review);
       const ms = performance.now() - startedAt;
       metrics.recordAdmission(decision.outcome, decision.dryRun, decision.injected.length, ms / 1000);

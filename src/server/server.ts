@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Server as HttpsServer } from 'node:https';
 import type { Logger } from 'pino';
+import { NO_CLUSTER, type ClusterContext } from '../cluster/context.js';
 import type { Config } from '../config/config.js';
 import { decide as realDecide } from '../decide.js';
 import { injectorError } from '../errors.js';
@@ -27,6 +28,8 @@ export interface ServerOptions {
   logger: Logger;
   /** Replaces decide() (tests use it to simulate a bug); defaults to the real one. */
   decide?: DecideFunction;
+  /** The cluster caches decide() reads (default NO_CLUSTER); readiness waits for `synced()`. */
+  cluster?: { context: ClusterContext; synced(): boolean };
   /** Registers routes that are not part of the product (the benchmark's no-op) before listening. */
   extraRoutes?: (app: HttpsApp) => void | Promise<void>;
   tlsReload?: { debounceMs?: number; pollIntervalMs?: number };
@@ -60,6 +63,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   const metrics = createMetrics();
   metrics.setServingCertificateNotAfter(initial.value.certificate.notAfter.getTime() / 1000);
   const readiness = new Readiness();
+  if (options.cluster !== undefined) readiness.cachesSynced = options.cluster.synced;
   const mtls = tlsFiles.clientCAFile !== null;
   const timeouts: ServerTimeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
   const timing = timeoutOptions(timeouts);
@@ -92,7 +96,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
 
   installErrorHandlers(app, errorOptions);
   registerRoutes(app, {
-    admit: createAdmissionHandler({ config, decide: options.decide ?? realDecide, logger, metrics }),
+    admit: createAdmissionHandler({ config, decide: options.decide ?? realDecide, logger, metrics, context: options.cluster?.context ?? NO_CLUSTER }),
     readiness,
   });
   if (options.extraRoutes !== undefined) {

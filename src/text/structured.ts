@@ -28,7 +28,7 @@ export function readStructuredObject(text: string, bounds: TextBounds): Structur
     value = read.value;
   } else {
     // No aliases: an alias bomb expands a few bytes into gigabytes, and neither source needs them.
-    const doc = parseDocument(text, { maxAliasCount: 0, prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
     const error = doc.errors[0];
     if (error !== undefined) {
       const at = error.linePos?.[0];
