@@ -4,11 +4,10 @@
 // every cache has listed once, synced() is false and so is readiness.
 //
 // Namespaces are watched cluster-wide: they are few and small, and the webhook's namespaceSelector
-// (with its exclusions) decides which ones are served, not this cache. ConfigMaps are watched
-// cluster-wide too (narrowed by pipeline.configMap.labelSelector when Feldera's carry a label):
+// (with its exclusions) decides which ones are served, not this cache. ConfigMaps are watched cluster-wide too:
 // with injection.scope=namespace the served namespaces are whichever get the label later, so
 // per-namespace Roles cannot be written at install time; README "Where the runtime config comes
-// from" states the cost.
+// from" states the cost (every ConfigMap of the cluster in memory).
 import { CoreV1Api, KubeConfig, ListWatch, Watch, type KubernetesObject, type V1ConfigMap, type V1Namespace } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
