@@ -74,6 +74,9 @@ CASES=(
   "live-restart-setting|--set server.bodyLimitBytes=1048576"
   "config-rollout|--set config.reload=rollout"
   "config-rollout-policies|--set config.reload=rollout --set pipeline.allowInitContainers=false"
+  "namespace-policy|--set namespacePolicy.enabled=true"
+  "config-map-source|--set pipeline.configSource=configMap --set pipeline.configMap.key=config.json"
+  "both-sources-cert-manager|--set pipeline.configSource=both --set namespacePolicy.enabled=true --set certificates.mode=certManager"
   "spread-pdb-max-unavailable|--set topologySpreadConstraints[0].maxSkew=1 --set topologySpreadConstraints[0].topologyKey=topology.kubernetes.io/zone --set topologySpreadConstraints[0].whenUnsatisfiable=ScheduleAnyway --set podDisruptionBudget.minAvailable=null --set podDisruptionBudget.maxUnavailable=1 --set priorityClassName=system-cluster-critical"
 )
 
@@ -86,6 +89,8 @@ BAD_CASES=(
   "grace-below-drain|--set terminationGracePeriodSeconds=5 --set server.drainSeconds=10|terminationGracePeriodSeconds"
   "events-not-boolean|--set-string events.enabled=yes|events.enabled"
   "timeout-too-long|--set webhook.timeoutSeconds=31|timeoutSeconds"
+  "unknown-config-source|--set pipeline.configSource=pod|configSource"
+  "name-template-without-id|--set pipeline.configMap.nameTemplate=pipeline|nameTemplate"
   "host-network-not-boolean|--set-string hostNetwork=yes|hostNetwork"
   "unknown-config-reload|--set config.reload=sometimes|config.reload"
 )
@@ -182,8 +187,11 @@ const podSpec = one('Deployment')?.spec?.template?.spec ?? {};
 const tlsVolume = podSpec.volumes?.find((v) => v.name === 'tls');
 // The events ClusterRole (events.enabled) is checked on its own below; the rest is certificate RBAC.
 const isEventsRbac = (r) => String(r?.metadata?.name ?? '').endsWith('-events');
+// The informer caches' read-only ClusterRole (namespacePolicy, configSource) is checked on its own in 2b.
+const READS = '-cluster-reads';
+const isReads = (d) => String(d.metadata?.name).endsWith(READS);
 const roles = find('Role');
-const clusterRoles = find('ClusterRole').filter((r) => !isEventsRbac(r));
+const clusterRoles = find('ClusterRole').filter((r) => !isEventsRbac(r) && !isReads(r));
 const eventsRoles = find('ClusterRole').filter(isEventsRbac);
 const eventsBindings = find('ClusterRoleBinding').filter(isEventsRbac);
 if (config.events?.mode === 'on') {
@@ -218,8 +226,10 @@ if (mode === 'selfManaged') {
   if (webhookConfig?.metadata?.annotations?.['cert-manager.io/inject-ca-from']) problems.push('selfManaged has the cert-manager inject-ca-from annotation');
 } else {
   if (config.certificates?.mode !== 'files') problems.push(`config certificates.mode is ${config.certificates?.mode}, expected files`);
-  if ([...roles, ...clusterRoles, ...find('RoleBinding'), ...find('ClusterRoleBinding').filter((r) => !isEventsRbac(r))].length > 0) problems.push('certManager renders certificate RBAC');
-  if (config.events?.mode === 'off' && podSpec.automountServiceAccountToken !== false) problems.push('certManager without events must not mount the service-account token');
+  if ([...roles, ...clusterRoles, ...find('RoleBinding'), ...find('ClusterRoleBinding').filter((b) => !isEventsRbac(b) && !isReads(b))].length > 0) problems.push('certManager renders certificate RBAC');
+  const reads = config.namespacePolicy?.enabled === true || (config.pipeline?.configSource ?? 'annotation') !== 'annotation';
+  const talksToApi = reads || config.events?.mode === 'on';
+  if (podSpec.automountServiceAccountToken !== talksToApi) problems.push(`certManager mounts the service-account token exactly when the webhook talks to the API (events on or cluster reads: ${talksToApi})`);
   const serving = certificates.find((c) => !c.spec.isCA);
   if (!serving) problems.push('no serving Certificate');
   if (tlsVolume?.secret?.secretName !== serving?.spec?.secretName) problems.push('the tls volume is not the serving Certificate\'s Secret');
@@ -228,6 +238,23 @@ if (mode === 'selfManaged') {
   const svc = service?.metadata?.name;
   const ns = service?.metadata?.namespace;
   if (!serving?.spec?.dnsNames?.includes(`${svc}.${ns}.svc`)) problems.push('serving Certificate lacks <service>.<namespace>.svc');
+}
+
+// 2b. The cluster reads: a ClusterRole exactly when the config reads the cluster, with exactly the
+// resources it reads and only get/list/watch.
+{
+  const wanted = [];
+  if (config.namespacePolicy?.enabled === true) wanted.push('namespaces');
+  if ((config.pipeline?.configSource ?? 'annotation') !== 'annotation') wanted.push('configmaps');
+  const readRoles = find('ClusterRole').filter(isReads);
+  const granted = readRoles.flatMap((r) => r.rules.flatMap((rule) => rule.resources));
+  if (JSON.stringify(granted) !== JSON.stringify(wanted)) problems.push(`cluster-reads ClusterRole grants ${JSON.stringify(granted)}, the config reads ${JSON.stringify(wanted)}`);
+  for (const rule of readRoles.flatMap((r) => r.rules)) {
+    if (JSON.stringify(rule.verbs) !== '["get","list","watch"]') problems.push(`cluster-reads verbs ${JSON.stringify(rule.verbs)}, expected get, list, watch`);
+  }
+  const binding = find('ClusterRoleBinding').filter(isReads);
+  if (wanted.length > 0 && (binding.length !== 1 || binding[0].roleRef?.name !== readRoles[0]?.metadata?.name)) problems.push('cluster-reads ClusterRoleBinding missing or not bound to its ClusterRole');
+  if (wanted.length > 0 && podSpec.automountServiceAccountToken !== true) problems.push('reading the cluster needs the service-account token');
 }
 
 // 3. Webhook shape.

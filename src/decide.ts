@@ -1,4 +1,5 @@
-// decide(review, config) -> response: the whole admission decision, no I/O. The HTTPS server,
+// decide(review, config, context) -> response: the whole admission decision, no I/O (the context
+// holds what is known of the cluster as plain values: src/cluster/context.ts). The HTTPS server,
 // the offline `inject` command and `explain` all call this and nothing else. The steps follow
 // DESIGN.md §2: select, read, validate, police, inject, mark, answer. Besides the answer, a
 // Decision carries a bounded reason code (for metrics and logs) and the details each step found
@@ -19,7 +20,12 @@ import type { ErrorCode } from './errors.js';
 import type { JsonObject } from './json.js';
 import { INJECT_KEY, POD_INDEX_LABEL } from './pipeline/annotations.js';
 import { annotationOf, labelOf, metadataOf, pipelineIdOf, podIndexOf } from './pipeline/pod.js';
-import { readRuntimeConfig, type PipelineRuntime } from './pipeline/runtime-config.js';
+import { readRuntimeConfig, runtimeOf, type PipelineRuntime } from './pipeline/runtime-config.js';
+import { runtimeSourceOf, sourceName, type RuntimeSource } from './pipeline/config-source.js';
+import type { ClusterContext } from './cluster/context.js';
+import { platformPolicy, type EffectivePolicy } from './policy/effective-policy.js';
+import { NAMESPACE_POLICY_ANNOTATION, tightenPolicy } from './policy/namespace-policy.js';
+import { quoteName } from './messages.js';
 import { validateContainers, validationContextOf, type ContainerFindings } from './pipeline/container-validation.js';
 import { renderSidecar } from './mutate/sidecar.js';
 import { injectSidecars, type Placement } from './mutate/pod.js';
@@ -41,17 +47,33 @@ export type ReasonCode =
   | 'REMOVED'
   | 'STATUS_REFRESHED'
   | 'ALREADY_INJECTED'
-  | Extract<ErrorCode, 'RUNTIME_CONFIG_INVALID' | 'LIMIT_EXCEEDED' | 'INIT_CONTAINERS_DISALLOWED' | 'CONTAINER_INVALID' | 'POLICY_VIOLATION' | 'CONTAINER_COLLISION'>;
+  /** configSource configMap/both: a pipeline pod whose ConfigMap is missing or unreadable (admitted without sidecars, with a warning). */
+  | 'CONFIG_MAP_MISSING'
+  | Extract<
+      ErrorCode,
+      | 'RUNTIME_CONFIG_INVALID'
+      | 'LIMIT_EXCEEDED'
+      | 'INIT_CONTAINERS_DISALLOWED'
+      | 'CONTAINER_INVALID'
+      | 'POLICY_VIOLATION'
+      | 'CONTAINER_COLLISION'
+      | 'NAMESPACE_POLICY_INVALID'
+      | 'NAMESPACE_POLICY_UNKNOWN'
+    >;
 
 export const REASON_CODES: readonly ReasonCode[] = [
   'NOT_CREATE', 'NOT_A_POD', 'NO_RUNTIME_CONFIG', 'OPTED_OUT', 'NO_SIDECARS', 'NOT_COORDINATOR', 'INJECTED', 'UPDATED', 'REMOVED',
   'STATUS_REFRESHED', 'ALREADY_INJECTED', 'RUNTIME_CONFIG_INVALID', 'LIMIT_EXCEEDED', 'INIT_CONTAINERS_DISALLOWED', 'CONTAINER_INVALID',
-  'POLICY_VIOLATION', 'CONTAINER_COLLISION',
+  'POLICY_VIOLATION', 'CONTAINER_COLLISION', 'CONFIG_MAP_MISSING', 'NAMESPACE_POLICY_INVALID', 'NAMESPACE_POLICY_UNKNOWN',
 ];
 
 /** What each step found, as far as the decision got: the decision trail `explain` prints. */
 export interface DecisionDetails {
+  /** Where the runtime config was read from (or why not). */
+  source?: RuntimeSource;
   runtime?: PipelineRuntime;
+  /** The policy in force: the platform's, or tightened by the namespace's annotation. */
+  policy?: EffectivePolicy;
   findings?: ContainerFindings;
   verdict?: Verdict;
   placements?: Placement[];
@@ -78,7 +100,7 @@ function bulleted(header: string, items: readonly string[]): string {
   return items.length === 1 ? `${header}: ${items[0]}` : `${header}:\n- ${items.join('\n- ')}`;
 }
 
-export function decide(review: AdmissionReview, config: Config): Decision {
+export function decide(review: AdmissionReview, config: Config, context: ClusterContext): Decision {
   const req = review.request;
   const object = req.object;
   const meta = object === null ? {} : metadataOf(object);
@@ -109,17 +131,27 @@ export function decide(review: AdmissionReview, config: Config): Decision {
   if (req.kind.kind !== 'Pod' || req.kind.group !== '' || req.subResource !== undefined || object === null) {
     return skip('NOT_A_POD', 'not a pod creation');
   }
-  const runtimeConfigText = annotationOf(object, annotation);
-  if (runtimeConfigText === undefined) return skip('NO_RUNTIME_CONFIG', `no ${annotation} annotation`);
+  const namespace = req.namespace ?? '';
+  const source = runtimeSourceOf(object, namespace, config, context);
+  if (source.kind === 'none') return skip('NO_RUNTIME_CONFIG', source.reason);
+  details.source = source;
+  const where = sourceName(source);
+  if (source.kind === 'configMapMissing') {
+    // Admitted (the pod may not need sidecars at all) but never silently: a warning, a reason code, an Event.
+    const warning =
+      `${where}: ${source.problem}; the pod is admitted WITHOUT the pipeline's sidecars (pipeline.configSource: ` +
+      `${config.pipeline.configSource}). Check that Feldera created the ConfigMap before the pods, or set the runtime config on the pod`;
+    return skip('CONFIG_MAP_MISSING', `${where}: ${source.problem}`, [warning]);
+  }
 
   // 2. Read.
-  const runtime = readRuntimeConfig(runtimeConfigText, annotation);
+  const runtime = source.kind === 'annotation' ? readRuntimeConfig(source.text, annotation) : runtimeOf(source.config, where);
   if (runtime.ok) details.runtime = runtime.value;
   const optedOut = labelOf(object, INJECT_KEY) === 'false' || annotationOf(object, INJECT_KEY) === 'false';
   if (optedOut) {
     // Skipping is the platform's explicit choice, but a pipeline must not lose a sidecar silently.
     const declared = runtime.ok ? runtime.value.initContainers.length : 0;
-    const warning = `${INJECT_KEY}=false: the ${declared} init_containers declared in ${annotation} are not injected`;
+    const warning = `${INJECT_KEY}=false: the ${declared} init_containers declared in ${source.kind === 'annotation' ? annotation : where} are not injected`;
     return skip('OPTED_OUT', `opted out by ${INJECT_KEY}=false`, declared > 0 ? [warning] : []);
   }
   if (!runtime.ok) return deny(422, runtime.error.code === 'LIMIT_EXCEEDED' ? 'LIMIT_EXCEEDED' : 'RUNTIME_CONFIG_INVALID', runtime.error.message);
@@ -130,21 +162,41 @@ export function decide(review: AdmissionReview, config: Config): Decision {
     return skip('NOT_COORDINATOR', `host pod ${index} of a ${hosts}-host pipeline: sidecars run in the coordinator (pod 0) only`);
   }
 
-  // 3. Police the switch, before anything else: it denies whatever was declared.
-  if (!config.pipeline.allowInitContainers) {
+  // 3. The policy in force here: the platform's, tightened by the namespace's annotation.
+  const lookup = context.namespacePolicy(namespace);
+  if (lookup.state === 'invalid') {
     const message =
-      `this pipeline declares ${initContainers.length} init_containers (sidecars) in its runtime_config, but the platform ` +
-      `forbids them (pipeline.allowInitContainers: false). Remove init_containers from the pipeline's runtime_config, ` +
-      `or ask the platform team to set pipeline.allowInitContainers: true`;
-    return deny(403, 'INIT_CONTAINERS_DISALLOWED', message);
+      `${lookup.message}. Pods that declare sidecars in namespace ${quoteName(namespace)} are refused until it is fixed: ` +
+      `ask the namespace's owner to correct or remove the ${NAMESPACE_POLICY_ANNOTATION} annotation (kubectl annotate namespace ${namespace} ${NAMESPACE_POLICY_ANNOTATION}-)`;
+    return deny(403, 'NAMESPACE_POLICY_INVALID', message);
+  }
+  if (lookup.state === 'unknown') {
+    const message = `the sidecar injector does not know namespace ${quoteName(namespace)}'s policy yet (its cache of namespaces has not synced); retry in a few seconds`;
+    return deny(403, 'NAMESPACE_POLICY_UNKNOWN', message);
+  }
+  const policy = lookup.state === 'policy' ? tightenPolicy(platformPolicy(config), namespace, lookup.policy) : platformPolicy(config);
+  details.policy = policy;
+  const policyWarnings = (policy.namespace?.ignored ?? []).map((i) => `namespace ${quoteName(namespace)} annotation ${NAMESPACE_POLICY_ANNOTATION}: ${i}`);
+
+  // Police the switch, before anything else: it denies whatever was declared.
+  if (!policy.allowInitContainers.value) {
+    const byNamespace = policy.allowInitContainers.by !== 'pipeline.allowInitContainers';
+    const message = byNamespace
+      ? `this pipeline declares ${initContainers.length} init_containers (sidecars) in its runtime_config, but namespace ${quoteName(namespace)} ` +
+        `forbids them (annotation ${NAMESPACE_POLICY_ANNOTATION}: allowInitContainers false). Remove init_containers from the pipeline's ` +
+        `runtime_config, or ask the namespace's owner to change the annotation`
+      : `this pipeline declares ${initContainers.length} init_containers (sidecars) in its runtime_config, but the platform ` +
+        `forbids them (pipeline.allowInitContainers: false). Remove init_containers from the pipeline's runtime_config, ` +
+        `or ask the platform team to set pipeline.allowInitContainers: true`;
+    return deny(403, 'INIT_CONTAINERS_DISALLOWED', message, policyWarnings);
   }
 
   // 4. Validate.
   const findings = validateContainers(initContainers, validationContextOf(object));
   details.findings = findings;
   if (findings.errors.length > 0) {
-    const message = bulleted(`invalid init_containers in the pipeline's runtime_config (annotation ${annotation})`, findings.errors);
-    return deny(422, 'CONTAINER_INVALID', message, findings.warnings);
+    const message = bulleted(`invalid init_containers in the pipeline's runtime_config (${where})`, findings.errors);
+    return deny(422, 'CONTAINER_INVALID', message, [...policyWarnings, ...findings.warnings]);
   }
 
   // 5. Render and police the sidecars exactly as they would be injected.
@@ -152,17 +204,18 @@ export function decide(review: AdmissionReview, config: Config): Decision {
   const sidecars = findings.containers.map((c) =>
     renderSidecar(c, { defaultResources: config.sidecars.defaultResources, location, injectEnv: config.sidecars.injectEnv }),
   );
-  const verdict = evaluatePolicy(sidecars, object, config);
+  const verdict = evaluatePolicy(sidecars, object, policy);
   details.verdict = verdict;
-  const warnings = [...findings.warnings, ...verdict.warn.map((w) => `policy (warn): ${w}`)];
+  const warnings = [...policyWarnings, ...findings.warnings, ...verdict.warn.map((w) => `policy (warn): ${w}`)];
   if (verdict.deny.length > 0) {
-    return deny(403, 'POLICY_VIOLATION', bulleted(`the pipeline's init_containers break the platform's sidecar policy`, verdict.deny), warnings);
+    const whose = policy.namespace === null ? "the platform's sidecar policy" : `the sidecar policy of namespace ${quoteName(namespace)} (the platform's, tightened by its ${NAMESPACE_POLICY_ANNOTATION} annotation)`;
+    return deny(403, 'POLICY_VIOLATION', bulleted(`the pipeline's init_containers break ${whose}`, verdict.deny), warnings);
   }
 
   // 6. Inject and mark.
   const result = injectSidecars(object, sidecars.map((rendered, i) => ({ declared: findings.containers[i] ?? rendered, rendered })));
   if (!result.ok) {
-    const message = bulleted(`init_containers in the pipeline's runtime_config (annotation ${annotation}) cannot be added to the pod`, result.errors);
+    const message = bulleted(`init_containers in the pipeline's runtime_config (${where}) cannot be added to the pod`, result.errors);
     return deny(422, 'CONTAINER_COLLISION', message, warnings);
   }
   const { pod, placements, warnings: injectWarnings } = result.injection;

@@ -23,6 +23,12 @@ export type ErrorCode =
   // Platform policy (a denial when enforced, a warning otherwise).
   | 'INIT_CONTAINERS_DISALLOWED'
   | 'POLICY_VIOLATION'
+  // Namespace policy (issue 9 point 6): the namespace's sidecar.feldera.com/policy annotation cannot
+  // be read, or the informer cache has not synced yet so it is not known (both fail closed).
+  | 'NAMESPACE_POLICY_INVALID'
+  | 'NAMESPACE_POLICY_UNKNOWN'
+  // The cluster as a source (informers, explain --live): the Kubernetes API could not be read.
+  | 'CLUSTER_READ_FAILED'
   // Configuration and files (exit codes / logs).
   | 'CONFIG_INVALID'
   | 'INPUT_INVALID'

@@ -3,6 +3,7 @@
 // and, when the pod changes, expected-pod.json (the pod after applying our patch) come out.
 // UPDATE_GOLDEN=1 rewrites the expected files; without it, a missing, extra or stale file fails.
 // Every case then gets an idempotency pass: the webhook run on its own output changes nothing.
+import { NO_CLUSTER } from '../src/cluster/context.js';
 import t from 'tap';
 import { existsSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,7 +68,7 @@ for (const name of cases) {
     if (!config.ok) throw new Error(config.error.message);
     const review = toReview(readJson(join(dir, 'input.json')));
     const before = JSON.stringify(review.request.object);
-    const decision = decide(review, config.value);
+    const decision = decide(review, config.value, NO_CLUSTER);
     t.strictSame(JSON.stringify(review.request.object), before, 'the received object is not modified');
     const { patch, ...response } = decision.review.response;
     const actualResponse = { outcome: decision.outcome, ...response } as unknown as Json;
@@ -101,7 +102,7 @@ for (const name of cases) {
         ['a pod from the injected template', asApiserverStores(patchedPod, true)],
       ];
       for (const [what, pod] of passes) {
-        const again = decide(withObject(review, pod), config.value);
+        const again = decide(withObject(review, pod), config.value, NO_CLUSTER);
         t.strictSame(again.review.response.allowed, true, `second pass over ${what} is allowed`);
         t.strictSame(again.ops, [], `second pass over ${what} produces no patch`);
         t.strictSame(again.review.response.patch, undefined, `second pass over ${what} carries no patch`);

@@ -1,5 +1,6 @@
 // The decision's own cost, without HTTP: parseReview + decide on a freshly decoded body each
 // time (decoding is the HTTP layer's cost and is measured there). Bounded in samples and seconds.
+import { NO_CLUSTER } from '../../src/cluster/context.js';
 import { parseReview } from '../../src/admission/review.js';
 import type { Config } from '../../src/config/config.js';
 import { decide } from '../../src/decide.js';
@@ -36,7 +37,7 @@ function once(bodyText: string, config: Config): { us: number; cpuUs: number; ou
   const start = process.hrtime.bigint();
   const review = parseReview(body);
   if (!review.ok) throw new Error(`not a valid AdmissionReview: ${review.error.message}`);
-  const decision = decide(review.value, config);
+  const decision = decide(review.value, config, NO_CLUSTER);
   const us = Number(process.hrtime.bigint() - start) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   return { us, cpuUs: cpu.user + cpu.system, outcome: decision.outcome, reason: decision.reason };

@@ -23,6 +23,8 @@ export const OPTIONS = {
   hosts: { type: 'string' },
   service: { type: 'string' },
   namespace: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  live: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -36,7 +38,7 @@ export function fatal(message: string, code = 2): never {
 
 /** Named flags become the last configuration layer; numbers are checked by buildConfig. */
 function flagLayer(values: Values): Layer[] {
-  const layer: Record<string, Record<string, string | number>> = { server: {}, tls: {}, log: {} };
+  const layer: Record<string, Record<string, string | number>> = { server: {}, tls: {}, log: {}, cluster: {} };
   const num = (text: string): number | string => (/^\d+$/.test(text) ? Number(text) : text);
   if (values.dev) {
     layer.server!.host = '127.0.0.1';
@@ -49,6 +51,7 @@ function flagLayer(values: Values): Layer[] {
   if (values.key !== undefined) layer.tls!.keyFile = values.key;
   if (values['client-ca'] !== undefined) layer.tls!.clientCAFile = values['client-ca'];
   if (values['log-level'] !== undefined) layer.log!.level = values['log-level'];
+  if (values.kubeconfig !== undefined) layer.cluster!.kubeconfig = values.kubeconfig;
   return [{ source: 'flags', values: layer }];
 }
 

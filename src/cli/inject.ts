@@ -1,6 +1,7 @@
 // `inject`: read documents, run each through injectDocument, print them. Exit codes: 0 done,
 // 1 a document was denied (its code and the webhook's message on stderr), 2 the input or config
 // is unusable, or the injector failed on its own (a message, never a stack trace).
+import { NO_CLUSTER } from '../cluster/context.js';
 import { stringify } from 'yaml';
 import type { Config } from '../config/config.js';
 import type { Json } from '../json.js';
@@ -34,7 +35,7 @@ export function runInject(file: string, output: OutputFormat | undefined, config
     const where = docs.length > 1 ? ` (document ${i + 1})` : '';
     let result: ReturnType<typeof injectDocument>;
     try {
-      result = injectDocument(doc, config);
+      result = injectDocument(doc, config, NO_CLUSTER);
     } catch (error) {
       io.stderr(`error${where}: ${internalFailure('injecting', error)}`);
       return 2;

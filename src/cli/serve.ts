@@ -14,6 +14,8 @@ import { clusterCredentials } from '../kube/credentials.js';
 import { createMetrics } from '../metrics/registry.js';
 import type { Logger } from 'pino';
 import { configFrom, fatal, loadOptionsFrom, type Values } from './args.js';
+import type { ClusterCaches } from '../cluster/informers.js';
+import { needsCluster } from '../cluster/needs-cluster.js';
 
 /**
  * --config-reload live (the default): the config file is watched and re-read on change. off: read
@@ -26,6 +28,22 @@ export function liveConfig(values: Values): ServerOptions['configReload'] {
   const options = loadOptionsFrom(values);
   const file = configFile(options);
   return mode === 'off' || file === undefined ? undefined : { file, load: () => loadConfig(options) };
+}
+
+type Stoppable = Parameters<typeof installSignalHandlers>[0];
+
+/** The caches' watches end with the server, so the process can exit. */
+function alsoStoppingCaches(handle: Stoppable, caches: ClusterCaches | null): Stoppable {
+  if (caches === null) return handle;
+  return {
+    reloadTls: () => handle.reloadTls(),
+    reloadConfig: () => handle.reloadConfig(),
+    drain: () => handle.drain(),
+    close: async () => {
+      await handle.close();
+      await caches.stop();
+    },
+  };
 }
 
 export async function serve(values: Values): Promise<void> {
@@ -50,14 +68,24 @@ export async function serve(values: Values): Promise<void> {
     if (!started.ok) fatal(`${started.error.code}: ${started.error.message}`);
     certificates = started.value;
   }
+  // Namespace policy and the ConfigMap source read informer caches; without them (the default
+  // for `serve`, e.g. --dev on a laptop) no cluster is contacted and decide() gets NO_CLUSTER.
+  let cluster: ClusterCaches | null = null;
+  if (needsCluster(config)) {
+    const { loadKubeConfig, startClusterCaches } = await import('../cluster/informers.js');
+    const kc = loadKubeConfig(config);
+    if (!kc.ok) fatal(`${kc.error.code}: ${kc.error.message} (needed by ${config.namespacePolicy.enabled ? 'namespacePolicy.enabled' : 'pipeline.configSource'})`);
+    cluster = startClusterCaches(config, kc.value, logger);
+  }
   try {
     const handle = await startServer(config, {
       logger,
       metrics,
       ...(eventSink === null ? {} : { eventSink }),
       ...(configReload === undefined ? {} : { configReload }),
+      ...(cluster === null ? {} : { cluster }),
     });
-    installSignalHandlers(alsoStopping(handle, certificates), logger);
+    installSignalHandlers(alsoStoppingCaches(alsoStopping(handle, certificates), cluster), logger);
     logger.info(
       {
         https: `https://${config.server.host}:${handle.port}/mutate`,
@@ -67,6 +95,8 @@ export async function serve(values: Values): Promise<void> {
         placement: config.sidecars.placement,
         podSecurity: config.policy.podSecurity,
         events: eventSink !== null,
+        configSource: config.pipeline.configSource,
+        namespacePolicy: config.namespacePolicy.enabled,
       },
       // The server's own "serving admissions" line has the ports, mTLS and the certificate;
       // this one says where to point kube-apiserver and what the policy switches are.

@@ -6,9 +6,12 @@ Usage:
   feldera-sidecar-injector serve  [--config FILE] [--config-reload live|off] [--set key=value]... [--dev]
                                   [--host H] [--port N] [--metrics-port N]
                                   [--cert FILE] [--key FILE] [--client-ca FILE] [--log-level L]
+                                  [--kubeconfig FILE]
   feldera-sidecar-injector inject -f FILE|- [--config FILE] [--set key=value]...
                                   [--output yaml|json|patch|review]
   feldera-sidecar-injector explain -f FILE|- [--config FILE] [--set key=value]... [--output text|json]
+  feldera-sidecar-injector explain --live NAMESPACE/NAME [--kubeconfig FILE] [--config FILE] [--set key=value]...
+                                  [--output text|json]
   feldera-sidecar-injector certs  [--out DIR] [--hosts h1,h2] [--service NAME] [--namespace NS]
 
 serve    HTTPS webhook: POST /mutate, GET /healthz, GET /readyz; Prometheus metrics on
@@ -23,7 +26,10 @@ inject   Offline, like istioctl kube-inject: reads a Pod, a workload with a pod 
 explain  The decision trail for the same inputs as inject, in plain words: how the pod was
          selected or why it was skipped, where the runtime config came from, every validation
          finding, every policy rule with its verdict and action, and what would change in the
-         pod (a diff). --output json for tools. Exit status as inject.
+         pod (a diff). --output json for tools. Exit status as inject. --live NAMESPACE/NAME
+         reads a StatefulSet (else a pod) from the cluster of --kubeconfig (or KUBECONFIG,
+         ~/.kube/config, the in-cluster service account) with the namespace's policy annotation
+         (namespacePolicy.enabled) and Feldera's ConfigMap (pipeline.configSource), and explains it.
 certs    A dev CA, a serving certificate (SANs: localhost, 127.0.0.1, ::1, the Service DNS
          names and --hosts) and a client certificate, into --out (default certs/).
 

@@ -27,6 +27,7 @@ const ENUMS: Record<string, readonly string[]> = {
   'policy.podSecurity.action': ['enforce', 'warn'],
   'policy.podSecurity.level': ['privileged', 'baseline', 'restricted'],
   'sidecars.placement': ['coordinator', 'all'],
+  'pipeline.configSource': ['annotation', 'configMap', 'both'],
   'certificates.mode': ['files', 'selfManaged'],
   'events.mode': ['auto', 'on', 'off'],
   'log.level': ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -114,6 +115,9 @@ function semanticErrors(config: Config): string[] {
   const max = config.policy.maxSidecars.max;
   if (max !== null && (!Number.isInteger(max) || max < 0)) errors.push(`policy.maxSidecars.max: must be a whole number >= 0 or null, got ${max}`);
   if (config.pipeline.runtimeConfigAnnotation === '') errors.push('pipeline.runtimeConfigAnnotation: must not be empty');
+  const { nameTemplate, key } = config.pipeline.configMap;
+  if (!nameTemplate.includes('{id}') || nameTemplate.length > 200) errors.push('pipeline.configMap.nameTemplate: must contain {id} (the pipeline id), e.g. "pipeline-{id}", and be at most 200 characters');
+  if (key === '') errors.push('pipeline.configMap.key: must not be empty');
   if (!(config.server.bodyLimitBytes > 0)) errors.push('server.bodyLimitBytes: must be a positive number');
   if (!Number.isInteger(config.events.queueSize) || config.events.queueSize < 1 || config.events.queueSize > 100_000) {
     errors.push(`events.queueSize: must be a whole number 1-100000, got ${config.events.queueSize}`);

@@ -4,6 +4,7 @@
 export type Action = 'enforce' | 'warn';
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 export type Placement = 'coordinator' | 'all';
+export type ConfigSource = 'annotation' | 'configMap' | 'both';
 
 /** Resource name -> quantity string, as in a Container's resources.requests/limits. */
 export type ResourceList = Record<string, string>;
@@ -23,7 +24,24 @@ export interface Config {
     idLabel: string;
     /** Port of the pipeline's HTTP API inside the pod (sidecars reach it on 127.0.0.1). */
     port: number;
+    /**
+     * Where a pipeline pod's runtime config comes from. annotation: the pod's runtimeConfigAnnotation
+     * (its presence selects the pod). configMap: Feldera's own ConfigMap for the pipeline (the pod is
+     * selected by its id label or pipeline-<uuid>-N name). both: the annotation when the pod has it,
+     * else the ConfigMap.
+     */
+    configSource: ConfigSource;
+    configMap: {
+      /** The ConfigMap's name; {id} is replaced by the pipeline id. */
+      nameTemplate: string;
+      /** The data key holding the PipelineConfig (JSON or YAML). */
+      key: string;
+    };
   };
+  /** Namespaces may tighten the policy with the sidecar.feldera.com/policy annotation (needs a cluster: read from an informer cache). */
+  namespacePolicy: { enabled: boolean };
+  /** How the webhook reaches the Kubernetes API when it needs to: a kubeconfig path, else KUBECONFIG, ~/.kube/config or the in-cluster service account. */
+  cluster: { kubeconfig: string };
   sidecars: {
     defaultResources: Resources;
     /** coordinator: only pod 0 of a multi-host pipeline gets sidecars; all: every host pod. */
@@ -94,7 +112,13 @@ export const DEFAULT_CONFIG: Config = {
     runtimeConfigAnnotation: 'feldera.com/runtime-config',
     idLabel: 'feldera.com/pipeline-id',
     port: 8080,
+    configSource: 'annotation',
+    // Feldera's runners write the PipelineConfig as config.yaml (and config.json) for the pipeline
+    // process to read (--config-file); the Kubernetes runner ships it in the pipeline's ConfigMap.
+    configMap: { nameTemplate: 'pipeline-{id}', key: 'config.yaml' },
   },
+  namespacePolicy: { enabled: false },
+  cluster: { kubeconfig: '' },
   sidecars: {
     defaultResources: {
       requests: { cpu: '250m', memory: '256Mi' },

@@ -12,7 +12,7 @@ export const REPORTING_CONTROLLER = 'sidecar.feldera.com/injector';
  * Skips that still deserve a Warning on the StatefulSet when the answer carries a warning: the
  * pipeline declared sidecars and starts without them. One list so a new skip code is one line.
  */
-export const SKIP_CODES_WITH_EVENT: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['OPTED_OUT']);
+export const SKIP_CODES_WITH_EVENT: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['OPTED_OUT', 'CONFIG_MAP_MISSING']);
 
 export interface PlannedEvent {
   regarding: ObjectReference;

@@ -7,11 +7,14 @@ import type { Decision } from '../decide.js';
 import type { JsonObject } from '../json.js';
 import type { PlacementKind } from '../mutate/pod.js';
 import type { RuleResult } from '../policy/rules.js';
+import { platformPolicy, type EffectivePolicy } from '../policy/effective-policy.js';
+import { NAMESPACE_POLICY_ANNOTATION } from '../policy/namespace-policy.js';
+import { sourceName } from '../pipeline/config-source.js';
 
 export type StepVerdict = 'pass' | 'skip' | 'deny' | 'warn' | 'info';
 
 export interface Step {
-  step: 'select' | 'source' | 'read' | 'switch' | 'validate' | 'policy' | 'placement' | 'answer';
+  step: 'select' | 'source' | 'read' | 'namespace' | 'switch' | 'validate' | 'policy' | 'placement' | 'answer';
   verdict: StepVerdict;
   text: string;
   items?: string[];
@@ -41,13 +44,16 @@ const HOW: Record<PlacementKind, string> = {
   removed: 'injected earlier but no longer declared; removed',
 };
 
-function ruleLine(rule: RuleResult, config: Config): string {
-  const p = config.policy;
+function ruleLine(rule: RuleResult, p: EffectivePolicy): string {
+  // Only a namespace's limit says where it comes from: the platform's are the rule's own name.
+  const from = (by: string): string => (by.startsWith('namespace ') ? `, from ${by}` : '');
+  const max = p.maxSidecars.max;
+  const images = p.allowedImages.sets.map((s) => `images matching ${s.value.join(', ')}${from(s.by)}`).join(' and ');
   const what: Record<RuleResult['rule'], string> = {
-    maxSidecars: p.maxSidecars.max === null ? 'no limit on the number of sidecars' : `at most ${p.maxSidecars.max} sidecars`,
-    allowedImages: p.allowedImages.patterns.length > 0 ? `images matching ${p.allowedImages.patterns.join(', ')}` : 'any image',
+    maxSidecars: max === null ? 'no limit on the number of sidecars' : `at most ${max.value} sidecars${from(max.by)}`,
+    allowedImages: images === '' ? 'any image' : images,
     resourceCaps: 'resource caps',
-    podSecurity: `Pod Security "${p.podSecurity.level}"`,
+    podSecurity: `Pod Security "${p.podSecurity.level.value}"${from(p.podSecurity.level.by)}`,
   };
   const verdict = !rule.active ? 'not configured' : rule.violations.length === 0 ? 'pass' : `violated (${rule.action === 'enforce' ? 'denies' : 'warns'})`;
   return `policy.${rule.rule} (${what[rule.rule]}, action ${rule.action}): ${verdict}`;
@@ -64,11 +70,19 @@ export function explainDecision(decision: Decision, received: JsonObject | null,
   const { runtime, findings, verdict, placements } = decision.details;
   const code = decision.code;
 
+  const { source, policy } = decision.details;
   if (code === 'NOT_CREATE' || code === 'NOT_A_POD' || code === 'NO_RUNTIME_CONFIG') {
     steps.push({ step: 'select', verdict: 'skip', text: `not selected: ${decision.reason}` });
-  } else {
+  } else if (source?.kind === 'annotation') {
     steps.push({ step: 'select', verdict: 'pass', text: `selected: a pod creation carrying the ${annotation} annotation` });
-    steps.push({ step: 'source', verdict: 'info', text: `runtime_config read from the pod's ${annotation} annotation` });
+    steps.push({ step: 'source', verdict: 'info', text: `runtime_config read from the pod's ${annotation} annotation (pipeline.configSource: ${config.pipeline.configSource})` });
+  } else if (source?.kind === 'configMap' || source?.kind === 'configMapMissing') {
+    steps.push({ step: 'select', verdict: 'pass', text: `selected: a pipeline pod (by its ${config.pipeline.idLabel} label or pipeline-<uuid>-N name)` });
+    steps.push(
+      source.kind === 'configMap'
+        ? { step: 'source', verdict: 'info', text: `PipelineConfig read from ${sourceName(source)} (pipeline.configSource: ${config.pipeline.configSource})` }
+        : { step: 'source', verdict: 'warn', text: `${sourceName(source)}: ${source.problem}; admitted without sidecars, with a warning (code CONFIG_MAP_MISSING)` },
+    );
   }
   if (code === 'OPTED_OUT') steps.push({ step: 'select', verdict: 'warn', text: `skipped: ${decision.reason}` });
   if (runtime !== undefined) {
@@ -77,8 +91,24 @@ export function explainDecision(decision: Decision, received: JsonObject | null,
     steps.push({ step: 'read', verdict: 'deny', text: 'the runtime_config cannot be read', items: [response.status?.message ?? ''] });
   }
   if (code === 'NO_SIDECARS' || code === 'NOT_COORDINATOR') steps.push({ step: 'read', verdict: 'skip', text: `nothing to inject: ${decision.reason}` });
-  if (code === 'INIT_CONTAINERS_DISALLOWED') steps.push({ step: 'switch', verdict: 'deny', text: 'pipeline.allowInitContainers is false: declared sidecars are refused' });
-  else if (findings !== undefined) steps.push({ step: 'switch', verdict: 'pass', text: 'pipeline.allowInitContainers is true' });
+  if (code === 'NAMESPACE_POLICY_INVALID' || code === 'NAMESPACE_POLICY_UNKNOWN') {
+    steps.push({ step: 'namespace', verdict: 'deny', text: `namespace ${decision.namespace}: its policy cannot be applied; fails closed`, items: [response.status?.message ?? ''] });
+  } else if (policy !== undefined) {
+    const ns = policy.namespace;
+    steps.push(
+      ns === null
+        ? { step: 'namespace', verdict: 'info', text: `namespace ${decision.namespace}: no ${NAMESPACE_POLICY_ANNOTATION} annotation; the platform's policy applies as configured` }
+        : {
+            step: 'namespace',
+            verdict: ns.ignored.length > 0 ? 'warn' : 'info',
+            text: `namespace ${decision.namespace}: its ${NAMESPACE_POLICY_ANNOTATION} annotation tightens the platform's policy`,
+            items: [...ns.tightened.map((f) => `tightened: ${f}`), ...ns.ignored.map((f) => `ignored: ${f}`)],
+          },
+    );
+  }
+  const allowBy = policy?.allowInitContainers.by ?? 'pipeline.allowInitContainers';
+  if (code === 'INIT_CONTAINERS_DISALLOWED') steps.push({ step: 'switch', verdict: 'deny', text: `${allowBy} is false: declared sidecars are refused` });
+  else if (findings !== undefined) steps.push({ step: 'switch', verdict: 'pass', text: `${allowBy} is true` });
   if (findings !== undefined) {
     const items = [...findings.errors.map((e) => `error: ${e}`), ...findings.warnings.map((w) => `warning: ${w}`)];
     steps.push({
@@ -94,7 +124,7 @@ export function explainDecision(decision: Decision, received: JsonObject | null,
       step: 'policy',
       verdict: verdict.deny.length > 0 ? 'deny' : violated.length > 0 ? 'warn' : 'pass',
       text: 'the platform rules, on the sidecars as they would be injected',
-      items: verdict.rules.flatMap((rule) => [ruleLine(rule, config), ...rule.violations.map((v) => `  - ${v}`)]),
+      items: verdict.rules.flatMap((rule) => [ruleLine(rule, policy ?? platformPolicy(config)), ...rule.violations.map((v) => `  - ${v}`)]),
     });
   }
   if (placements !== undefined) {

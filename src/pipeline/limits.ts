@@ -4,6 +4,8 @@
 export const LIMITS = {
   /** Bytes of the runtime-config annotation. The apiserver allows 256 KiB for all annotations of an object together. */
   annotationBytes: 256 * 1024,
+  /** Bytes of the PipelineConfig in Feldera's ConfigMap: the apiserver's limit for a whole ConfigMap (1 MiB). */
+  configMapValueBytes: 1024 * 1024,
   /** Nesting levels of the runtime config (a Container needs about 8 below init_containers). */
   depth: 32,
   /** Sidecars one pipeline may declare. */

@@ -3,7 +3,7 @@
 // init_containers, so this is the first place a mistake in it can be caught. Everything is
 // bounded before it is read: size, then nesting depth, then the number of sidecars.
 import { fail, injectorError, ok, type Result } from '../errors.js';
-import { depthExceeds, isObject, readJson, type Json } from '../json.js';
+import { depthExceeds, isObject, readJson, type Json, type JsonObject } from '../json.js';
 import { LIMITS } from './limits.js';
 
 export interface PipelineRuntime {
@@ -47,18 +47,23 @@ export function readRuntimeConfig(text: string, annotation: string): Result<Pipe
   if (depthExceeds(parsed, LIMITS.depth)) {
     return fail(injectorError('LIMIT_EXCEEDED', `annotation ${annotation} nests deeper than ${LIMITS.depth} levels; a runtime_config needs far fewer`));
   }
+  return runtimeOf(parsed, `annotation ${annotation}`);
+}
+
+/** The parts of a parsed runtime_config (or PipelineConfig) the webhook uses; `where` names its source in messages. */
+export function runtimeOf(parsed: JsonObject, where: string): Result<PipelineRuntime> {
   const declared = parsed.init_containers;
   if (declared !== undefined && declared !== null && !Array.isArray(declared)) {
     return fail(
       injectorError(
         'RUNTIME_CONFIG_INVALID',
-        `annotation ${annotation}: init_containers must be an array of Kubernetes Container objects, got ${describe(declared)}`,
+        `${where}: init_containers must be an array of Kubernetes Container objects, got ${describe(declared)}`,
       ),
     );
   }
   if (Array.isArray(declared) && declared.length > LIMITS.sidecars) {
     return fail(
-      injectorError('LIMIT_EXCEEDED', `annotation ${annotation}: ${declared.length} init_containers declared; this webhook accepts at most ${LIMITS.sidecars} sidecars per pipeline`),
+      injectorError('LIMIT_EXCEEDED', `${where}: ${declared.length} init_containers declared; this webhook accepts at most ${LIMITS.sidecars} sidecars per pipeline`),
     );
   }
   const hosts = typeof parsed.hosts === 'number' && Number.isInteger(parsed.hosts) && parsed.hosts > 1 ? parsed.hosts : 1;

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import { errored, review as reviewResponse } from '../admission/response.js';
 import { parseReview, USERNAME_MAX, type AdmissionReview } from '../admission/review.js';
+import type { ClusterContext } from '../cluster/context.js';
 import type { Config } from '../config/config.js';
 import type { Decision } from '../decide.js';
 import type { EventRecorder } from '../events/recorder.js';
@@ -10,7 +11,7 @@ import { isObject } from '../json.js';
 import type { Metrics } from '../metrics/registry.js';
 import { failureLogFields } from './failure-log.js';
 
-export type DecideFunction = (review: AdmissionReview, config: Config) => Decision;
+export type DecideFunction = (review: AdmissionReview, config: Config, context: ClusterContext) => Decision;
 
 /**
  * What /mutate sends: the status and the JSON text. Serialised here, inside the same guard as
@@ -25,6 +26,8 @@ export interface AdmissionHandlerOptions {
   /** The configuration for this admission: read once per request, so a reload never lands mid-decision. */
   config: () => Config;
   decide: DecideFunction;
+  /** What is known of the cluster (informer caches); NO_CLUSTER when the server watches none. */
+  context: ClusterContext;
   logger: Logger;
   metrics: Metrics;
   /** Events on the pipeline's StatefulSet; null when events are off. */
@@ -33,7 +36,7 @@ export interface AdmissionHandlerOptions {
 
 /** Returns the handler; `startedAt` is performance.now() when the request arrived. */
 export function createAdmissionHandler(options: AdmissionHandlerOptions): (body: unknown, startedAt: number) => AdmissionAnswer {
-  const { config, decide, logger, metrics, events } = options;
+  const { config, decide, logger, metrics, events, context } = options;
 
   return (body, startedAt) => {
     const parsed = parseReview(body);
@@ -48,7 +51,7 @@ export function createAdmissionHandler(options: AdmissionHandlerOptions): (body:
     const review = parsed.value;
     const request = review.request;
     try {
-      const decision = decide(review, config());
+      const decision = decide(review, config(), context);
       const json = JSON.stringify(decision.review);
       const ms = performance.now() - startedAt;
       metrics.recordAdmission(decision.outcome, decision.code, decision.dryRun, decision.injected.length, ms / 1000);

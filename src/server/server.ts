@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Server as HttpsServer } from 'node:https';
 import type { Logger } from 'pino';
+import { NO_CLUSTER, type ClusterContext } from '../cluster/context.js';
 import type { Config } from '../config/config.js';
 import { decide as realDecide } from '../decide.js';
 import { injectorError, type Result } from '../errors.js';
@@ -32,6 +33,8 @@ export interface ServerOptions {
   logger: Logger;
   /** Replaces decide() (tests use it to simulate a bug); defaults to the real one. */
   decide?: DecideFunction;
+  /** The cluster caches decide() reads (default NO_CLUSTER); readiness waits for `synced()`. */
+  cluster?: { context: ClusterContext; synced(): boolean };
   /** Registers routes that are not part of the product (the benchmark's no-op) before listening. */
   extraRoutes?: (app: HttpsApp) => void | Promise<void>;
   tlsReload?: { debounceMs?: number; pollIntervalMs?: number };
@@ -76,6 +79,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   metrics.setServingCertificateNotAfter(initial.value.certificate.notAfter.getTime() / 1000);
   const readiness = new Readiness();
   metrics.bindReadiness(() => readiness.ready);
+  if (options.cluster !== undefined) readiness.cachesSynced = options.cluster.synced;
   const mtls = tlsFiles.clientCAFile !== null;
   const timeouts: ServerTimeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
   const timing = timeoutOptions(timeouts);
@@ -134,7 +138,14 @@ export async function startServer(config: Config, options: ServerOptions): Promi
           cacheSize: EVENT_CACHE_SIZE,
         });
   registerRoutes(app, {
-    admit: createAdmissionHandler({ config: currentConfig, decide: options.decide ?? realDecide, logger, metrics, events }),
+    admit: createAdmissionHandler({
+      config: currentConfig,
+      decide: options.decide ?? realDecide,
+      logger,
+      metrics,
+      events,
+      context: options.cluster?.context ?? NO_CLUSTER,
+    }),
     readiness,
     trackInFlight: (delta) => metrics.trackInFlight(delta),
   });

@@ -1,6 +1,7 @@
 // Offline injection, like `istioctl kube-inject`: the same decide() the server runs, applied to a
 // Pod, a workload's pod template, or an AdmissionReview read from a file. Pure: main.ts reads and
 // prints.
+import type { ClusterContext } from '../cluster/context.js';
 import type { Operation as PatchOperation } from 'fast-json-patch';
 import type { Config } from '../config/config.js';
 import { parseReview, reviewForPod, type AdmissionReview } from '../admission/review.js';
@@ -34,6 +35,8 @@ const DENIAL_CODES: Record<DenialCode, true> = {
   CONTAINER_INVALID: true,
   POLICY_VIOLATION: true,
   CONTAINER_COLLISION: true,
+  NAMESPACE_POLICY_INVALID: true,
+  NAMESPACE_POLICY_UNKNOWN: true,
 };
 
 function isDenialCode(code: ReasonCode): code is DenialCode {
@@ -117,12 +120,12 @@ export function documentPod(doc: Json): Result<DocumentPod> {
   return ok({ kind: 'template', review: reviewForPod(pod, namespace, podName), pod, found, templateSpec });
 }
 
-export function injectDocument(doc: Json, config: Config): Result<OfflineResult> {
+export function injectDocument(doc: Json, config: Config, context: ClusterContext): Result<OfflineResult> {
   const read = documentPod(doc);
   if (!read.ok) return read;
   const target = read.value;
   if (target.kind === 'none') return ok({ output: doc, ops: [], review: null, warnings: [], note: target.note });
-  const decision = decide(target.review, config);
+  const decision = decide(target.review, config, context);
   if (!decision.review.response.allowed) return denial(decision);
   if (target.kind === 'review') return ok(result(decision, decision.mutated, decision.ops));
   if (target.kind === 'pod') return ok(result(decision, decision.mutated ?? doc, decision.ops));

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { NO_CLUSTER } from '../../src/cluster/context.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseReview, USERNAME_MAX } from '../../src/admission/review.js';
@@ -45,7 +46,7 @@ for (const [what, body] of untouched) {
     const parsed = parseReview(body);
     t.ok(parsed.ok);
     if (!parsed.ok) return;
-    const decision = decide(parsed.value, DEFAULT_CONFIG);
+    const decision = decide(parsed.value, DEFAULT_CONFIG, NO_CLUSTER);
     t.strictSame(decision.review.response.allowed, true);
     t.strictSame(decision.review.response.patch, undefined);
     t.strictSame(decision.outcome, 'skipped');
@@ -57,7 +58,7 @@ t.test('v1beta1 is answered in v1beta1, dryRun is carried', async (t) => {
   const parsed = parseReview(variant((r) => { r.apiVersion = 'admission.k8s.io/v1beta1'; r.request.dryRun = true; }));
   t.ok(parsed.ok);
   if (!parsed.ok) return;
-  const decision = decide(parsed.value, DEFAULT_CONFIG);
+  const decision = decide(parsed.value, DEFAULT_CONFIG, NO_CLUSTER);
   t.strictSame(decision.review.apiVersion, 'admission.k8s.io/v1beta1');
   t.strictSame(decision.dryRun, true);
   t.strictSame(decision.outcome, 'injected', 'a dry run gets the same answer');

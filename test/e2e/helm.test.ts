@@ -85,7 +85,7 @@ t.teardown(async () => {
 });
 
 interface Mode {
-  id: 'selfManaged' | 'certManager' | 'namespaceScope';
+  id: 'selfManaged' | 'certManager' | 'namespaceScope' | 'clusterReads';
   release: string;
   namespace: string;
   set: string[];
@@ -95,6 +95,8 @@ const MODES: Mode[] = [
   { id: 'selfManaged', release: 'fsi', namespace: 'fsi-system', set: [] },
   { id: 'certManager', release: 'fsi-cm', namespace: 'fsi-cm-system', set: ['certificates.mode=certManager'] },
   { id: 'namespaceScope', release: 'fsi-ns', namespace: 'fsi-ns-system', set: ['injection.scope=namespace'] },
+  // Namespace policy and Feldera's ConfigMaps: the informer caches' read-only ClusterRole.
+  { id: 'clusterReads', release: 'fsi-cr', namespace: 'fsi-cr-system', set: ['namespacePolicy.enabled=true', 'pipeline.configSource=both'] },
 ];
 const rendered = new Map<Mode['id'], Manifest[]>();
 
@@ -133,6 +135,12 @@ t.test('helm lint --strict and helm template, in each mode', async (t) => {
       t.same(RBAC_KINDS.filter((k) => certificateKinds.has(k)), RBAC_KINDS, `${mode.id}: the selfManaged RBAC`);
       t.same(CERT_MANAGER_KINDS.filter((k) => kinds.has(k)), [], `${mode.id}: no cert-manager objects`);
     }
+    const reads = manifests.filter((m) => m.kind === 'ClusterRole' && String(m.metadata?.name).endsWith('-cluster-reads'));
+    t.same(
+      reads.flatMap((r) => ((r as { rules?: Array<{ resources: string[]; verbs: string[] }> }).rules ?? []).map((rule) => [rule.resources, rule.verbs])),
+      mode.id === 'clusterReads' ? [[['namespaces'], ['get', 'list', 'watch']], [['configmaps'], ['get', 'list', 'watch']]] : [],
+      `${mode.id}: read-only cluster RBAC exactly when the config reads namespaces/configmaps`,
+    );
   }
 });
 

@@ -1,4 +1,5 @@
 // Real decisions for the events tests: the pipeline pod fixture through decide(), changed per case.
+import { NO_CLUSTER, type ClusterContext } from '../../src/cluster/context.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseReview } from '../../src/admission/review.js';
@@ -15,6 +16,8 @@ export interface Case {
   config?: Config;
   /** Changes the review's request (dryRun...) or its pod. */
   request?: (request: JsonObject, pod: JsonObject) => void;
+  /** What the cluster caches hold (default: none). */
+  context?: ClusterContext;
 }
 
 export function decisionFor(c: Case = {}): { decision: Decision; pod: JsonObject | null } {
@@ -23,7 +26,7 @@ export function decisionFor(c: Case = {}): { decision: Decision; pod: JsonObject
   c.request?.(request, request.object as JsonObject);
   const parsed = parseReview(raw);
   if (!parsed.ok) throw new Error(parsed.error.message);
-  return { decision: decide(parsed.value, c.config ?? DEFAULT_CONFIG), pod: parsed.value.request.object };
+  return { decision: decide(parsed.value, c.config ?? DEFAULT_CONFIG, c.context ?? NO_CLUSTER), pod: parsed.value.request.object };
 }
 
 export const metadata = (pod: JsonObject): JsonObject => pod.metadata as JsonObject;

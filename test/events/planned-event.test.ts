@@ -1,6 +1,7 @@
 // Which Event each kind of admission records on the StatefulSet, and when none.
 import t from 'tap';
 import { NOTE_MAX, plannedEvent, SKIP_CODES_WITH_EVENT, type PlannedEvent } from '../../src/events/planned-event.js';
+import { fixedContext } from '../../src/cluster/context.js';
 import { DEFAULT_CONFIG } from '../../src/config/config.js';
 import type { JsonObject } from '../../src/json.js';
 import { decisionFor, forbidding, metadata, OWNER, POD, type Case } from './decisions.js';
@@ -35,6 +36,15 @@ const rows: Array<[string, Case, Expected | null]> = [
       },
     },
     null,
+  ],
+  [
+    "Feldera's ConfigMap missing: admitted without sidecars, never silently",
+    {
+      config: { ...DEFAULT_CONFIG, pipeline: { ...DEFAULT_CONFIG.pipeline, configSource: 'configMap' } },
+      request: (_r, pod) => delete (metadata(pod).annotations as JsonObject)['feldera.com/runtime-config'],
+      context: fixedContext(new Map(), new Map()),
+    },
+    { reason: 'SidecarInjectionSkipped', type: 'Warning', action: 'Skip', noteIncludes: [POD, 'admitted without sidecars', OWNER.name] },
   ],
   ['dry run: never an event', { request: (r) => (r.dryRun = true) }, null],
   ['denied dry run: never an event', { config: forbidding, request: (r) => (r.dryRun = true) }, null],
@@ -85,5 +95,5 @@ t.test('the note of a long denial is cut to the API limit', async (t) => {
 });
 
 t.test('the skip codes that post an event', async (t) => {
-  t.strictSame([...SKIP_CODES_WITH_EVENT], ['OPTED_OUT']);
+  t.strictSame([...SKIP_CODES_WITH_EVENT], ['OPTED_OUT', 'CONFIG_MAP_MISSING']);
 });

@@ -1,4 +1,5 @@
 // The trail explain prints, for each way decide() can end.
+import { NO_CLUSTER } from '../../src/cluster/context.js';
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,27 +24,27 @@ const setRuntime = (pod: JsonObject, value: JsonObject): void => {
 };
 
 const rows: [string, JsonObject, Config, string, [string, string][]][] = [
-  ['injected', base, DEFAULT_CONFIG, 'INJECTED', [['select', 'pass'], ['source', 'info'], ['read', 'pass'], ['switch', 'pass'], ['validate', 'pass'], ['policy', 'pass'], ['placement', 'pass'], ['answer', 'pass']]],
+  ['injected', base, DEFAULT_CONFIG, 'INJECTED', [['select', 'pass'], ['source', 'info'], ['read', 'pass'], ['namespace', 'info'], ['switch', 'pass'], ['validate', 'pass'], ['policy', 'pass'], ['placement', 'pass'], ['answer', 'pass']]],
   ['not a pipeline pod', reviewWith((p) => delete annotations(p)[ANNOTATION]), DEFAULT_CONFIG, 'NO_RUNTIME_CONFIG', [['select', 'skip'], ['answer', 'pass']]],
   ['opted out', reviewWith((p) => (annotations(p)['sidecar.feldera.com/inject'] = 'false')), DEFAULT_CONFIG, 'OPTED_OUT', [['select', 'pass'], ['source', 'info'], ['select', 'warn'], ['read', 'pass'], ['answer', 'pass']]],
   ['broken JSON', reviewWith((p) => (annotations(p)[ANNOTATION] = '{"init_containers": [')), DEFAULT_CONFIG, 'RUNTIME_CONFIG_INVALID', [['select', 'pass'], ['source', 'info'], ['read', 'deny'], ['answer', 'deny']]],
-  ['forbidden', base, { ...DEFAULT_CONFIG, pipeline: { ...DEFAULT_CONFIG.pipeline, allowInitContainers: false } }, 'INIT_CONTAINERS_DISALLOWED', [['select', 'pass'], ['source', 'info'], ['read', 'pass'], ['switch', 'deny'], ['answer', 'deny']]],
-  ['invalid container', reviewWith((p) => setRuntime(p, { ...runtime(p), init_containers: [{ name: 'x' }] })), DEFAULT_CONFIG, 'CONTAINER_INVALID', [['select', 'pass'], ['source', 'info'], ['read', 'pass'], ['switch', 'pass'], ['validate', 'deny'], ['answer', 'deny']]],
+  ['forbidden', base, { ...DEFAULT_CONFIG, pipeline: { ...DEFAULT_CONFIG.pipeline, allowInitContainers: false } }, 'INIT_CONTAINERS_DISALLOWED', [['select', 'pass'], ['source', 'info'], ['read', 'pass'], ['namespace', 'info'], ['switch', 'deny'], ['answer', 'deny']]],
+  ['invalid container', reviewWith((p) => setRuntime(p, { ...runtime(p), init_containers: [{ name: 'x' }] })), DEFAULT_CONFIG, 'CONTAINER_INVALID', [['select', 'pass'], ['source', 'info'], ['read', 'pass'], ['namespace', 'info'], ['switch', 'pass'], ['validate', 'deny'], ['answer', 'deny']]],
   [
     'policy warns',
     base,
     { ...DEFAULT_CONFIG, policy: { ...DEFAULT_CONFIG.policy, allowedImages: { patterns: ['ubuntu:*'], action: 'warn' } } },
     'INJECTED',
-    [['select', 'pass'], ['source', 'info'], ['read', 'pass'], ['switch', 'pass'], ['validate', 'pass'], ['policy', 'warn'], ['placement', 'pass'], ['answer', 'pass']],
+    [['select', 'pass'], ['source', 'info'], ['read', 'pass'], ['namespace', 'info'], ['switch', 'pass'], ['validate', 'pass'], ['policy', 'warn'], ['placement', 'pass'], ['answer', 'pass']],
   ],
-  ['collision', reviewWith((p) => setRuntime(p, { ...runtime(p), init_containers: [{ name: 'pipeline', image: 'x:1' }] })), DEFAULT_CONFIG, 'CONTAINER_COLLISION', [['select', 'pass'], ['source', 'info'], ['read', 'pass'], ['switch', 'pass'], ['validate', 'pass'], ['policy', 'pass'], ['placement', 'deny'], ['answer', 'deny']]],
+  ['collision', reviewWith((p) => setRuntime(p, { ...runtime(p), init_containers: [{ name: 'pipeline', image: 'x:1' }] })), DEFAULT_CONFIG, 'CONTAINER_COLLISION', [['select', 'pass'], ['source', 'info'], ['read', 'pass'], ['namespace', 'info'], ['switch', 'pass'], ['validate', 'pass'], ['policy', 'pass'], ['placement', 'deny'], ['answer', 'deny']]],
 ];
 
 for (const [what, raw, config, code, steps] of rows) {
   t.test(what, async (t) => {
     const parsed = parseReview(raw);
     if (!parsed.ok) throw new Error(parsed.error.message);
-    const decision = decide(parsed.value, config);
+    const decision = decide(parsed.value, config, NO_CLUSTER);
     const e = explainDecision(decision, parsed.value.request.object, config);
     t.strictSame(e.code, code);
     t.strictSame(e.steps.map((s) => [s.step, s.verdict]), steps);

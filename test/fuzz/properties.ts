@@ -1,6 +1,7 @@
 // The invariants every admission must keep, whatever it is sent (issue 7, point 10). One function
 // checks one input and returns what it broke; the short run in npm test and the long run
 // (`npm run fuzz`) both call it.
+import { NO_CLUSTER } from '../../src/cluster/context.js';
 import { isDeepStrictEqual } from 'node:util';
 import { applyPatch as applyRfc6902 } from 'rfc6902';
 import { parseReview } from '../../src/admission/review.js';
@@ -38,7 +39,7 @@ export function checkReview(raw: JsonObject, config: Config): { problems: string
 
   let first: { decision: Decision; ms: number };
   try {
-    first = timed(() => decide(parsed.value, config));
+    first = timed(() => decide(parsed.value, config, NO_CLUSTER));
   } catch (error) {
     return { problems: [`decide threw: ${(error as Error).stack ?? String(error)}`], ms: 0, bytes };
   }
@@ -46,7 +47,7 @@ export function checkReview(raw: JsonObject, config: Config): { problems: string
   const bound = TIME_BOUND.fixedMs + (TIME_BOUND.perKbMs * bytes) / 1024;
   if (ms > bound) {
     // A busy machine or a garbage collection: the best of three decides.
-    for (let i = 0; i < 3 && ms > bound; i++) ms = Math.min(ms, timed(() => decide(parsed.value, config)).ms);
+    for (let i = 0; i < 3 && ms > bound; i++) ms = Math.min(ms, timed(() => decide(parsed.value, config, NO_CLUSTER)).ms);
     if (ms > bound) problems.push(`decide took ${ms.toFixed(1)} ms for ${(bytes / 1024).toFixed(1)} KB (bound ${bound.toFixed(1)} ms)`);
   }
   if (JSON.stringify(received) !== before) problems.push('decide modified the received object');
@@ -62,7 +63,7 @@ export function checkReview(raw: JsonObject, config: Config): { problems: string
 
   // The same answer for a dry run.
   const flipped = { ...parsed.value, request: { ...parsed.value.request, dryRun: !parsed.value.request.dryRun } };
-  if (!isDeepStrictEqual(decide(flipped, config).review, decision.review)) problems.push('a dry run gets another answer');
+  if (!isDeepStrictEqual(decide(flipped, config, NO_CLUSTER).review, decision.review)) problems.push('a dry run gets another answer');
 
   if (response.patch !== undefined && received !== null) {
     const ops = JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as Parameters<typeof applyRfc6902>[1];
@@ -91,7 +92,7 @@ export function checkReview(raw: JsonObject, config: Config): { problems: string
       ] as const) {
         const again = parseReview(withObject(wire, pod as JsonObject));
         if (!again.ok) continue;
-        const second = decide(again.value, config);
+        const second = decide(again.value, config, NO_CLUSTER);
         if (!second.review.response.allowed || second.ops.length > 0) {
           problems.push(`a second pass over ${what} is ${second.review.response.allowed ? `patched (${JSON.stringify(second.ops).slice(0, 200)})` : `denied (${second.review.response.status?.message})`}`);
         }

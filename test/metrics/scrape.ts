@@ -1,5 +1,6 @@
 // A real /metrics scrape of a test server that has answered an injection, a denial, a skip, a
 // dry run and a refused request, so every labelled series the webhook can have is present.
+import { NO_CLUSTER } from '../../src/cluster/context.js';
 import type { Test } from 'tap';
 import { DEFAULT_CONFIG } from '../../src/config/config.js';
 import { decide } from '../../src/decide.js';
@@ -17,7 +18,7 @@ export async function scrapeAfterTraffic(t: Test): Promise<string> {
     options: {
       decide: (review) => {
         calls += 1;
-        return decide(review, calls % 3 === 0 ? forbidding : calls % 3 === 1 ? strict : DEFAULT_CONFIG);
+        return decide(review, calls % 3 === 0 ? forbidding : calls % 3 === 1 ? strict : DEFAULT_CONFIG, NO_CLUSTER);
       },
     },
   });

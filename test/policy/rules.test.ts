@@ -1,5 +1,6 @@
 import t from 'tap';
 import { evaluatePolicy } from '../../src/policy/rules.js';
+import { platformPolicy } from '../../src/policy/effective-policy.js';
 import { imageAllowed } from '../../src/policy/images.js';
 import { podSecurityViolations } from '../../src/policy/pod-security.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config.js';
@@ -53,23 +54,23 @@ const sidecar = (over: JsonObject = {}): JsonObject => ({
 
 t.test('each rule enforces or warns as configured', async (t) => {
   const many = [sidecar(), sidecar({ name: 't' })];
-  let v = evaluatePolicy(many, {}, config({ maxSidecars: { max: 1, action: 'enforce' } }));
+  let v = evaluatePolicy(many, {}, platformPolicy(config({ maxSidecars: { max: 1, action: 'enforce' } })));
   t.equal(v.deny.length, 1);
   t.match(v.deny[0], 'at most 1 (policy.maxSidecars)');
-  v = evaluatePolicy(many, {}, config({ maxSidecars: { max: 1, action: 'warn' } }));
+  v = evaluatePolicy(many, {}, platformPolicy(config({ maxSidecars: { max: 1, action: 'warn' } })));
   t.strictSame([v.deny.length, v.warn.length], [0, 1]);
 
-  v = evaluatePolicy([sidecar({ image: 'docker.io/x:1' })], {}, config({ allowedImages: { patterns: ['registry.example.com/*'], action: 'enforce' } }));
+  v = evaluatePolicy([sidecar({ image: 'docker.io/x:1' })], {}, platformPolicy(config({ allowedImages: { patterns: ['registry.example.com/*'], action: 'enforce' } })));
   t.match(v.deny[0], 'init_containers[0].image: "docker.io/x:1" is not allowed by policy.allowedImages');
 
-  v = evaluatePolicy([sidecar()], {}, config({ resourceCaps: { requests: {}, limits: { memory: '256Mi', 'ephemeral-storage': '1Gi' }, action: 'enforce' } }));
+  v = evaluatePolicy([sidecar()], {}, platformPolicy(config({ resourceCaps: { requests: {}, limits: { memory: '256Mi', 'ephemeral-storage': '1Gi' }, action: 'enforce' } })));
   t.equal(v.deny.length, 2);
   t.match(v.deny.join('\n'), 'init_containers[0].resources.limits.memory: above the platform cap 256Mi');
   t.match(v.deny.join('\n'), 'resources.limits.ephemeral-storage: must be set');
 
-  v = evaluatePolicy([sidecar({ securityContext: { privileged: true } })], {}, DEFAULT_CONFIG);
+  v = evaluatePolicy([sidecar({ securityContext: { privileged: true } })], {}, platformPolicy(DEFAULT_CONFIG));
   t.equal(v.deny.length, 1, 'baseline is enforced by default');
-  v = evaluatePolicy([sidecar({ securityContext: { privileged: true } })], {}, config({ podSecurity: { level: 'privileged', action: 'enforce' } }));
+  v = evaluatePolicy([sidecar({ securityContext: { privileged: true } })], {}, platformPolicy(config({ podSecurity: { level: 'privileged', action: 'enforce' } })));
   t.strictSame([v.deny, v.warn], [[], []], 'level privileged allows anything');
   t.strictSame(v.rules.find((r) => r.rule === 'podSecurity'), { rule: 'podSecurity', action: 'enforce', active: false, violations: [] }, 'and says the rule checks nothing');
 });
@@ -78,7 +79,7 @@ t.test('each rule reports its own result, for explain and the per-rule metrics',
   const v = evaluatePolicy(
     [sidecar({ image: 'docker.io/x:1' }), sidecar({ securityContext: { privileged: true } })],
     {},
-    config({ allowedImages: { patterns: ['registry.example.com/*'], action: 'warn' }, maxSidecars: { max: 1, action: 'enforce' } }),
+    platformPolicy(config({ allowedImages: { patterns: ['registry.example.com/*'], action: 'warn' }, maxSidecars: { max: 1, action: 'enforce' } })),
   );
   t.strictSame(
     v.rules.map((r) => [r.rule, r.action, r.active, r.violations.length]),

@@ -1,6 +1,7 @@
 // Live configuration through a real server: the config file in a folder laid out the way the
 // kubelet mounts a ConfigMap (files are symlinks through `..data`, which is renamed over
 // atomically, like the kubelet's AtomicWriter), swapped while the server runs.
+import { NO_CLUSTER } from '../../src/cluster/context.js';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { stringify } from 'yaml';
@@ -201,7 +202,7 @@ t.test('while the file flips, every admission decides with one whole configurati
     debounceMs: 5,
     decide: (review, config) => {
       seen.push(config);
-      return realDecide(review, config);
+      return realDecide(review, config, NO_CLUSTER);
     },
   });
   let stop = false;

@@ -101,9 +101,9 @@ t.test('decide() throwing: 200 + Errored in the request apiVersion, counted, log
 t.test('a stack overflow on a deeply nested pod (100 000 levels) is answered as Errored too', async (t) => {
   // A decide() that first copies the pod the way a recursive walk would: a real RangeError from
   // the request's own depth, not a thrown Error.
-  const walking: DecideFunction = (r, config) => {
+  const walking: DecideFunction = (r, config, context) => {
     structuredClone(r.request.object);
-    return realDecide(r, config);
+    return realDecide(r, config, context);
   };
   const server = await startTestServer(t, { options: { decide: walking } });
   const deep = withDeepField('x-deep', deepArrayText(100_000));

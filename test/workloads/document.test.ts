@@ -1,3 +1,4 @@
+import { NO_CLUSTER } from '../../src/cluster/context.js';
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ function initNames(podSpec: Json | undefined): string[] {
 }
 
 t.test('a StatefulSet gets its pod template injected, and only that', async (t) => {
-  const result = injectDocument(statefulSet, DEFAULT_CONFIG);
+  const result = injectDocument(statefulSet, DEFAULT_CONFIG, NO_CLUSTER);
   t.ok(result.ok);
   if (!result.ok) return;
   const out = result.value.output as JsonObject;
@@ -26,13 +27,13 @@ t.test('a StatefulSet gets its pod template injected, and only that', async (t) 
   t.notOk('name' in (template.metadata as JsonObject), 'the template gets no pod name');
   t.ok(result.value.ops.every((op) => op.path.startsWith('/spec/template/')), 'patch touches only the template');
   t.strictSame((out.spec as JsonObject).volumeClaimTemplates, (statefulSet.spec as JsonObject).volumeClaimTemplates, 'the rest is kept');
-  const again = injectDocument(out, DEFAULT_CONFIG);
+  const again = injectDocument(out, DEFAULT_CONFIG, NO_CLUSTER);
   t.ok(again.ok && again.value.ops.length === 0, 'injecting the output again changes nothing');
 });
 
 t.test('a Pod and an AdmissionReview give the same pod', async (t) => {
-  const a = injectDocument(pod, DEFAULT_CONFIG);
-  const b = injectDocument(review, DEFAULT_CONFIG);
+  const a = injectDocument(pod, DEFAULT_CONFIG, NO_CLUSTER);
+  const b = injectDocument(review, DEFAULT_CONFIG, NO_CLUSTER);
   t.ok(a.ok && b.ok);
   if (a.ok && b.ok) {
     t.strictSame(a.value.output, b.value.output);
@@ -41,14 +42,14 @@ t.test('a Pod and an AdmissionReview give the same pod', async (t) => {
 });
 
 t.test('a denial carries the webhook message', async (t) => {
-  const result = injectDocument(pod, forbidding);
+  const result = injectDocument(pod, forbidding, NO_CLUSTER);
   t.notOk(result.ok);
   if (!result.ok) t.match(result.error.message, 'pipeline.allowInitContainers: false');
 });
 
 t.test('objects without a pod template pass through with a note', async (t) => {
   const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: 'b' } };
-  const result = injectDocument(cm, DEFAULT_CONFIG);
+  const result = injectDocument(cm, DEFAULT_CONFIG, NO_CLUSTER);
   t.ok(result.ok);
   if (result.ok) {
     t.strictSame(result.value.output, cm);
@@ -63,7 +64,7 @@ t.test('a StatefulSet sidecar may mount a volumeClaimTemplate (the pipeline stor
   annotations['feldera.com/runtime-config'] = JSON.stringify({
     init_containers: [{ name: 'reader', image: 'img:1', volumeMounts: [{ name: 'storage', mountPath: '/storage', readOnly: true }] }],
   });
-  const result = injectDocument(withMount, DEFAULT_CONFIG);
+  const result = injectDocument(withMount, DEFAULT_CONFIG, NO_CLUSTER);
   t.ok(result.ok, result.ok ? 'injected' : result.error.message);
   if (!result.ok) return;
   const outSpec = (((result.value.output as JsonObject).spec as JsonObject).template as JsonObject).spec as JsonObject;
@@ -72,18 +73,18 @@ t.test('a StatefulSet sidecar may mount a volumeClaimTemplate (the pipeline stor
   const missing = structuredClone(withMount);
   ((((missing.spec as JsonObject).template as JsonObject).metadata as JsonObject).annotations as JsonObject)['feldera.com/runtime-config'] =
     JSON.stringify({ init_containers: [{ name: 'reader', image: 'img:1', volumeMounts: [{ name: 'nope', mountPath: '/x' }] }] });
-  const refused = injectDocument(missing, DEFAULT_CONFIG);
+  const refused = injectDocument(missing, DEFAULT_CONFIG, NO_CLUSTER);
   t.notOk(refused.ok, 'an unknown volume is still refused');
   if (!refused.ok) t.match(refused.error.message, 'volume "nope" does not exist in the pod (volumes: "config", "storage")');
 });
 
 t.test('a denial keeps the code decide() gave it', async (t) => {
-  const forbidden = injectDocument(pod, forbidding);
+  const forbidden = injectDocument(pod, forbidding, NO_CLUSTER);
   t.notOk(forbidden.ok);
   if (!forbidden.ok) t.strictSame(forbidden.error.code, 'INIT_CONTAINERS_DISALLOWED');
   const broken = structuredClone(pod);
   ((broken.metadata as JsonObject).annotations as JsonObject)['feldera.com/runtime-config'] = '{"init_containers": [';
-  const invalid = injectDocument(broken, DEFAULT_CONFIG);
+  const invalid = injectDocument(broken, DEFAULT_CONFIG, NO_CLUSTER);
   t.notOk(invalid.ok);
   if (!invalid.ok) {
     t.strictSame(invalid.error.code, 'RUNTIME_CONFIG_INVALID');
@@ -100,7 +101,7 @@ t.test('the note for an object without a pod template quotes its kind as a cut n
     ['a kind that is not a string', { kind: { a: 1 } }, 'an object without a kind has no pod template; left as it is'],
   ];
   for (const [what, doc, note] of cases) {
-    const result = injectDocument(doc, DEFAULT_CONFIG);
+    const result = injectDocument(doc, DEFAULT_CONFIG, NO_CLUSTER);
     t.ok(result.ok, what);
     if (result.ok) t.strictSame(result.value.note, note, what);
   }

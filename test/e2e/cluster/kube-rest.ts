@@ -8,6 +8,8 @@ export interface KubeResponse<T = unknown> {
   status: number;
   body: T;
   text: string;
+  /** The apiserver's own headers (Warning carries admission warnings). */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /** A Kubernetes Status (the body of every error answer). */
@@ -43,7 +45,7 @@ export class KubeRest {
     } catch {
       parsed = response.text;
     }
-    return { status: response.status, body: parsed as T, text: response.text };
+    return { status: response.status, body: parsed as T, text: response.text, headers: response.headers };
   }
 
   get<T = unknown>(path: string): Promise<KubeResponse<T>> {

@@ -88,6 +88,11 @@ certificates.secretName and the Role's resourceNames) or by cert-manager (certMa
 {{- end }}
 {{- end }}
 
+{{/* Whether the webhook reads the cluster (namespace policy, Feldera's ConfigMaps): it then needs the token and RBAC. */}}
+{{- define "fsi.clusterReads" -}}
+{{- if or .Values.namespacePolicy.enabled (ne .Values.pipeline.configSource "annotation") }}true{{ end }}
+{{- end }}
+
 {{- define "fsi.selfManaged" -}}
 {{- if eq .Values.certificates.mode "selfManaged" }}true{{ end }}
 {{- end }}
@@ -173,7 +178,10 @@ exponent notation.
     "allowInitContainers" $v.pipeline.allowInitContainers
     "runtimeConfigAnnotation" $v.pipeline.runtimeConfigAnnotation
     "idLabel" $v.pipeline.idLabel
-    "port" (int64 $v.pipeline.port))
+    "port" (int64 $v.pipeline.port)
+    "configSource" $v.pipeline.configSource
+    "configMap" (dict "nameTemplate" $v.pipeline.configMap.nameTemplate "key" $v.pipeline.configMap.key))
+  "namespacePolicy" (dict "enabled" $v.namespacePolicy.enabled)
   "sidecars" (dict
     "defaultResources" (dict
       "requests" (include "fsi.quantities" $v.sidecars.defaultResources.requests | fromJson)
@@ -223,7 +231,10 @@ exponent notation.
 {{/* The settings of the config file the webhook takes on only at start (RESTART_ONLY in
 src/config/change.ts); with config.reload live their checksum is what rolls the pods. */}}
 {{- define "fsi.restartOnlyConfig" -}}
-{{- pick (include "fsi.config" . | fromYaml) "server" "tls" "certificates" "events" | toYaml }}
+{{- $config := include "fsi.config" . | fromYaml }}
+{{- $restartOnly := pick $config "server" "tls" "certificates" "events" "namespacePolicy" "cluster" }}
+{{- $_ := set $restartOnly "pipeline.configSource" (dig "pipeline" "configSource" "annotation" $config) }}
+{{- toYaml $restartOnly }}
 {{- end }}
 
 {{/* Chart-level checks that the schema cannot express. */}}

@@ -1,0 +1,54 @@
+// Where a pod's runtime config comes from (pipeline.configSource): its own annotation, Feldera's
+// ConfigMap for the pipeline, or both (the annotation when the pod carries it: it is the more
+// specific, written for this pod; the ConfigMap otherwise). Pure: the ConfigMap is looked up in
+// the context decide() was given, never fetched.
+import type { ClusterContext } from '../cluster/context.js';
+import type { Config } from '../config/config.js';
+import type { JsonObject } from '../json.js';
+import { quoteName } from '../messages.js';
+import { readStructuredObject } from '../text/structured.js';
+import { LIMITS } from './limits.js';
+import { annotationOf, pipelineIdOf } from './pod.js';
+
+export type RuntimeSource =
+  | { kind: 'none'; reason: string }
+  | { kind: 'annotation'; annotation: string; text: string }
+  | { kind: 'configMap'; name: string; key: string; config: JsonObject }
+  /** A pipeline pod whose ConfigMap is missing or unreadable: admitted without sidecars, with a warning. */
+  | { kind: 'configMapMissing'; name: string; key: string; problem: string };
+
+/** What a message calls the source: "annotation feldera.com/runtime-config", "ConfigMap pipeline-<id> key config.yaml". */
+export function sourceName(source: RuntimeSource): string {
+  switch (source.kind) {
+    case 'annotation':
+      return `annotation ${source.annotation}`;
+    case 'configMap':
+    case 'configMapMissing':
+      return `ConfigMap ${quoteName(source.name, 253)} key ${quoteName(source.key, 253)}`;
+    default:
+      return 'none';
+  }
+}
+
+export function runtimeSourceOf(pod: JsonObject, namespace: string, config: Config, context: ClusterContext): RuntimeSource {
+  const { configSource, runtimeConfigAnnotation: annotation } = config.pipeline;
+  if (configSource !== 'configMap') {
+    const text = annotationOf(pod, annotation);
+    if (text !== undefined) return { kind: 'annotation', annotation, text };
+    if (configSource === 'annotation') return { kind: 'none', reason: `no ${annotation} annotation` };
+  }
+  const id = pipelineIdOf(pod, config.pipeline.idLabel);
+  if (id === null) {
+    return { kind: 'none', reason: `not a pipeline pod: no ${config.pipeline.idLabel} label and no pipeline-<uuid>-N name${configSource === 'both' ? ` and no ${annotation} annotation` : ''}` };
+  }
+  const { nameTemplate, key } = config.pipeline.configMap;
+  const name = nameTemplate.replace('{id}', id);
+  const missing = (problem: string): RuntimeSource => ({ kind: 'configMapMissing', name, key, problem });
+  const found = context.configMap(namespace, name);
+  if (found.state === 'absent') return missing('it does not exist');
+  if (found.state === 'unknown') return missing(`it cannot be read: ${found.why}`);
+  if (!Object.hasOwn(found.data, key)) return missing(`it has no key ${quoteName(key, 253)}`);
+  const read = readStructuredObject(found.data[key] ?? '', { bytes: LIMITS.configMapValueBytes, depth: LIMITS.depth });
+  if (!read.ok) return missing(`its key ${quoteName(key, 253)} is unreadable: ${read.problem}`);
+  return { kind: 'configMap', name, key, config: read.value };
+}
