@@ -2,22 +2,11 @@
 // and the slowest known inputs (slowest-inputs.ts). Each is built by name inside the child process
 // that times it, so a body of 800 KB never crosses IPC and a crash takes only that child down.
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config.js';
+import type { CurveSeries, DecisionInput } from './decision-input.js';
 import { exampleReviewText, reviewWithEnv, reviewWithSidecars } from './review-builder.js';
 import { SLOWEST_KNOWN_INPUTS } from './slowest-inputs.js';
 
-export interface DecisionInput {
-  name: string;
-  /** One line for the report. */
-  what: string;
-  /** The AdmissionReview body, as received over HTTP. */
-  review: () => string;
-  /** The configuration to decide with (default: DEFAULT_CONFIG, the chart's defaults). */
-  config?: () => Config;
-  /** Where it sits on a cost curve: the series and its x (KB of body, or sidecars). */
-  curve?: { series: CurveSeries; x: number };
-}
-
-export type CurveSeries = 'pipeline-env' | 'sidecar-env' | 'sidecars';
+export type { CurveSeries, DecisionInput } from './decision-input.js';
 
 export const CURVE_SERIES: Record<CurveSeries, { title: string; unit: string }> = {
   'pipeline-env': { title: 'pod size, env vars in the pipeline container (carried, diffed)', unit: 'KB' },

@@ -8,7 +8,7 @@
 // refused pod); keep them here after they are fixed, as the regression check.
 import { readFileSync } from 'node:fs';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config.js';
-import type { DecisionInput } from './inputs.js';
+import type { DecisionInput } from './decision-input.js';
 import { exampleReview, nestedObjectText } from './review-builder.js';
 
 /** A saved AdmissionReview body (e.g. a fuzzer's corpus entry), path relative to the repository root. */

@@ -67,7 +67,7 @@ export async function runExplainLive(target: string, json: boolean, config: Conf
   }
   // Imported here: @kubernetes/client-node takes ~2 s to load, which explain -f never needs.
   const { loadKubeConfig } = await import('../cluster/informers.js');
-  const { readLive } = await import('../cluster/live-read.js');
+  const { readLive } = await import('./live-read.js');
   const kc = loadKubeConfig(config);
   if (!kc.ok) {
     io.stderr(`error: ${kc.error.message}\n`);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseReview, type AdmissionReview } from '../../src/admission/review.js';
 import { fixedContext, NO_CLUSTER, type ClusterContext, type NamespacePolicyLookup } from '../../src/cluster/context.js';
-import { liveContext } from '../../src/cluster/live-context.js';
+import { liveContext } from '../../src/cli/live-context.js';
 import { namespacePolicyOf } from '../../src/cluster/namespace-lookup.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config.js';
 import { decide, REASON_CODES } from '../../src/decide.js';

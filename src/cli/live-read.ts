@@ -9,7 +9,7 @@ import { isObject, type JsonObject } from '../json.js';
 import { quoteName } from '../messages.js';
 import { pipelineIdOf } from '../pipeline/pod.js';
 import { documentPod } from '../workloads/document.js';
-import type { ClusterContext } from './context.js';
+import type { ClusterContext } from '../cluster/context.js';
 import { liveContext, type FetchedConfigMap } from './live-context.js';
 
 export interface LiveTarget {

@@ -1,8 +1,7 @@
 // explain --live: the same ClusterContext the server's caches give, built from the objects it
 // fetched once (the namespace, and the pipeline's ConfigMap when the config source reads it).
-import type { ClusterContext, NamespacePolicyLookup } from './context.js';
-import { fixedContext } from './context.js';
-import { namespacePolicyOf, type NamespaceLike } from './namespace-lookup.js';
+import { fixedContext, type ClusterContext, type NamespacePolicyLookup } from '../cluster/context.js';
+import { namespacePolicyOf, type NamespaceLike } from '../cluster/namespace-lookup.js';
 
 export interface FetchedConfigMap {
   namespace: string;
