@@ -27,8 +27,11 @@ export const CURVE_INPUTS: readonly DecisionInput[] = [
   { name: 'pod-80kb', what: '1,500 env vars in the pipeline container', review: () => reviewWithEnv('pipeline', 1_500, 80 * KB), curve: { series: 'pipeline-env', x: 80 } },
   { name: 'pod-800kb', what: '15,000 env vars in the pipeline container', review: () => reviewWithEnv('pipeline', 15_000, 800 * KB), curve: { series: 'pipeline-env', x: 800 } },
   { ...EXAMPLE_INPUT, name: 'sidecar-env-8kb', curve: { series: 'sidecar-env', x: 8 } },
+  // A declared sidecar stops at the limits (2,048 env entries, a 256 KiB annotation): 800 KB of
+  // sidecar env is a LIMIT_EXCEEDED denial, not a point on this curve.
+  { name: 'sidecar-env-40kb', what: '750 env vars in the declared ingest-sidecar', review: () => reviewWithEnv('sidecar', 750, 40 * KB), curve: { series: 'sidecar-env', x: 40 } },
   { name: 'sidecar-env-80kb', what: '1,500 env vars in the declared ingest-sidecar', review: () => reviewWithEnv('sidecar', 1_500, 80 * KB), curve: { series: 'sidecar-env', x: 80 } },
-  { name: 'sidecar-env-800kb', what: '15,000 env vars in the declared ingest-sidecar', review: () => reviewWithEnv('sidecar', 15_000, 800 * KB), curve: { series: 'sidecar-env', x: 800 } },
+  { name: 'sidecar-env-limit', what: '2,000 env vars in the declared ingest-sidecar (near envPerSidecar)', review: () => reviewWithEnv('sidecar', 2_000, 107 * KB), curve: { series: 'sidecar-env', x: 107 } },
   { name: 'sidecars-1', what: '1 declared sidecar', review: () => reviewWithSidecars(1), curve: { series: 'sidecars', x: 1 } },
   { name: 'sidecars-8', what: '8 declared sidecars', review: () => reviewWithSidecars(8), curve: { series: 'sidecars', x: 8 } },
   { name: 'sidecars-32', what: '32 declared sidecars', review: () => reviewWithSidecars(32), curve: { series: 'sidecars', x: 32 } },
