@@ -6,7 +6,7 @@ import type { ClusterContext } from '../cluster/context.js';
 import type { Config } from '../config/config.js';
 import type { JsonObject } from '../json.js';
 import { quoteName } from '../messages.js';
-import { readStructuredObject } from '../text/structured.js';
+import { readStructuredObject, type StructuredRead } from '../text/structured.js';
 import { LIMITS } from './limits.js';
 import { annotationOf, pipelineIdOf } from './pod.js';
 
@@ -30,6 +30,26 @@ export function sourceName(source: RuntimeSource): string {
   }
 }
 
+/**
+ * Every pod of a pipeline reads the same ConfigMap value, and YAML is slow to parse: the last
+ * values read are kept, keyed by their text (the parse of a text never changes). Bounded; each
+ * admission gets its own copy, so nothing it does can reach the next one.
+ */
+const READ_CACHE_SIZE = 64;
+const readCache = new Map<string, StructuredRead>();
+
+function readConfigMapValue(text: string): StructuredRead {
+  const cached = readCache.get(text);
+  if (cached !== undefined) return cached.ok ? { ok: true, value: structuredClone(cached.value) } : cached;
+  const read = readStructuredObject(text, { bytes: LIMITS.configMapValueBytes, depth: LIMITS.depth, yamlBytes: LIMITS.configMapYamlBytes });
+  if (readCache.size >= READ_CACHE_SIZE) {
+    const oldest = readCache.keys().next();
+    if (oldest.done !== true) readCache.delete(oldest.value);
+  }
+  readCache.set(text, read);
+  return read.ok ? { ok: true, value: structuredClone(read.value) } : read;
+}
+
 export function runtimeSourceOf(pod: JsonObject, namespace: string, config: Config, context: ClusterContext): RuntimeSource {
   const { configSource, runtimeConfigAnnotation: annotation } = config.pipeline;
   if (configSource !== 'configMap') {
@@ -48,7 +68,7 @@ export function runtimeSourceOf(pod: JsonObject, namespace: string, config: Conf
   if (found.state === 'absent') return missing('it does not exist');
   if (found.state === 'unknown') return missing(`it cannot be read: ${found.why}`);
   if (!Object.hasOwn(found.data, key)) return missing(`it has no key ${quoteName(key, 253)}`);
-  const read = readStructuredObject(found.data[key] ?? '', { bytes: LIMITS.configMapValueBytes, depth: LIMITS.depth });
+  const read = readConfigMapValue(found.data[key] ?? '');
   if (!read.ok) return missing(`its key ${quoteName(key, 253)} is unreadable: ${read.problem}`);
   return { kind: 'configMap', name, key, config: read.value };
 }

@@ -6,6 +6,8 @@ export const LIMITS = {
   annotationBytes: 256 * 1024,
   /** Bytes of the PipelineConfig in Feldera's ConfigMap: the apiserver's limit for a whole ConfigMap (1 MiB). */
   configMapValueBytes: 1024 * 1024,
+  /** The same as YAML: parsing YAML costs ~1000 times JSON's (a 64 KiB YAML value is read in well under a second, once per version). */
+  configMapYamlBytes: 64 * 1024,
   /** Nesting levels of the runtime config (a Container needs about 8 below init_containers). */
   depth: 32,
   /** Sidecars one pipeline may declare. */
