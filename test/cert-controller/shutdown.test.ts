@@ -33,5 +33,5 @@ t.test('drain and close stop the controller first, without waiting for a check i
   await wrapped.close();
   t.equal(await wrapped.reloadTls(), 'unchanged');
   t.equal(await wrapped.reloadConfig(), 'reloaded');
-  t.same(calls, ['stop', 'drain', 'stop', 'close', 'reloadTls', 'reloadConfig']);
+  t.strictSame(calls, ['stop', 'drain', 'stop', 'close', 'reloadTls', 'reloadConfig']);
 });

@@ -125,18 +125,18 @@ t.test('helm lint --strict and helm template, in each mode', async (t) => {
     }
     // events.enabled (the default): a ClusterRole <fullname>-events and its binding in every mode.
     const eventsRbac = manifests.filter((m) => RBAC_KINDS.includes(m.kind) && m.metadata.name.endsWith('-events'));
-    t.same(eventsRbac.map((m) => m.kind), ['ClusterRole', 'ClusterRoleBinding'], `${mode.id}: the events RBAC`);
-    t.same(eventsRbac[0]?.rules, [{ apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] }], `${mode.id}: exactly create and patch on events`);
+    t.strictSame(eventsRbac.map((m) => m.kind), ['ClusterRole', 'ClusterRoleBinding'], `${mode.id}: the events RBAC`);
+    t.strictSame(eventsRbac[0]?.rules, [{ apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] }], `${mode.id}: exactly create and patch on events`);
     const certificateKinds = new Set(manifests.filter((m) => !eventsRbac.includes(m)).map((m) => m.kind));
     if (mode.id === 'certManager') {
-      t.same(RBAC_KINDS.filter((k) => certificateKinds.has(k)), [], 'certManager: no certificate RBAC');
+      t.strictSame(RBAC_KINDS.filter((k) => certificateKinds.has(k)), [], 'certManager: no certificate RBAC');
       t.ok(kinds.has('Certificate') && kinds.has('Issuer'), 'certManager: cert-manager Issuers and Certificates');
     } else {
-      t.same(RBAC_KINDS.filter((k) => certificateKinds.has(k)), RBAC_KINDS, `${mode.id}: the selfManaged RBAC`);
-      t.same(CERT_MANAGER_KINDS.filter((k) => kinds.has(k)), [], `${mode.id}: no cert-manager objects`);
+      t.strictSame(RBAC_KINDS.filter((k) => certificateKinds.has(k)), RBAC_KINDS, `${mode.id}: the selfManaged RBAC`);
+      t.strictSame(CERT_MANAGER_KINDS.filter((k) => kinds.has(k)), [], `${mode.id}: no cert-manager objects`);
     }
     const reads = manifests.filter((m) => m.kind === 'ClusterRole' && String(m.metadata?.name).endsWith('-cluster-reads'));
-    t.same(
+    t.strictSame(
       reads.flatMap((r) => ((r as { rules?: Array<{ resources: string[]; verbs: string[] }> }).rules ?? []).map((rule) => [rule.resources, rule.verbs])),
       mode.id === 'clusterReads' ? [[['namespaces'], ['get', 'list', 'watch']], [['configmaps'], ['get', 'list', 'watch']]] : [],
       `${mode.id}: read-only cluster RBAC exactly when the config reads namespaces/configmaps`,
@@ -153,7 +153,7 @@ t.test('config.reload: live rolls the pods only for restart-only settings, rollo
     return { args: template.spec.containers[0]?.args ?? [], annotations: template.metadata.annotations ?? {} };
   };
   const live = await podTemplate([]);
-  t.same(live.args.slice(-2), ['--config-reload', 'live'], 'default: the webhook reloads its config live');
+  t.strictSame(live.args.slice(-2), ['--config-reload', 'live'], 'default: the webhook reloads its config live');
   t.match(live.annotations, { 'checksum/restart-config': /^[0-9a-f]{64}$/ }, 'default: a checksum of the restart-only settings');
   t.notOk('checksum/config' in live.annotations, 'default: no checksum of the whole file');
   const livePolicy = await podTemplate(['pipeline.allowInitContainers=false', 'policy.maxSidecars.max=2', 'logLevel=debug']);
@@ -162,7 +162,7 @@ t.test('config.reload: live rolls the pods only for restart-only settings, rollo
   t.not(liveRestart.annotations['checksum/restart-config'], live.annotations['checksum/restart-config'], 'live: a restart-only setting rolls the pods');
 
   const rollout = await podTemplate(['config.reload=rollout']);
-  t.same(rollout.args.slice(-2), ['--config-reload', 'off'], 'rollout: the webhook reads its config once');
+  t.strictSame(rollout.args.slice(-2), ['--config-reload', 'off'], 'rollout: the webhook reads its config once');
   t.match(rollout.annotations, { 'checksum/config': /^[0-9a-f]{64}$/ }, 'rollout: a checksum of the whole file');
   t.notOk('checksum/restart-config' in rollout.annotations, 'rollout: no restart-only checksum');
   const rolloutPolicy = await podTemplate(['config.reload=rollout', 'pipeline.allowInitContainers=false']);
@@ -302,19 +302,19 @@ t.test('selfManaged for real: the webhook as the chart ServiceAccount with the c
   const container = podSpec.containers[0];
   const configMount = container?.volumeMounts.find((v) => podSpec.volumes.find((vol) => vol.name === v.name)?.configMap?.name === configMap.metadata.name);
   t.equal(podSpec.serviceAccountName, serviceAccount.metadata.name, 'the Deployment runs as the rendered ServiceAccount');
-  t.same(
+  t.strictSame(
     container?.args,
     ['serve', '--config', `${configMount?.mountPath}/config.yaml`, '--config-reload', 'live'],
     'the Deployment runs serve --config <the ConfigMap>/config.yaml --config-reload live',
   );
-  t.same(container?.env.find((e) => e.name === 'POD_NAMESPACE')?.valueFrom, { fieldRef: { fieldPath: 'metadata.namespace' } }, 'POD_NAMESPACE from the downward API');
+  t.strictSame(container?.env.find((e) => e.name === 'POD_NAMESPACE')?.valueFrom, { fieldRef: { fieldPath: 'metadata.namespace' } }, 'POD_NAMESPACE from the downward API');
   t.ok(container?.volumeMounts.some((v) => v.mountPath === dirname(config.tls.certFile)), 'the config\'s TLS folder is a mounted volume');
   t.equal(secretName, `${mode.release}-feldera-sidecar-injector-tls`, 'the Secret name the chart configures');
   t.equal(configurationName, chartMwc.metadata.name, 'the config names the rendered MutatingWebhookConfiguration');
   t.equal(config.certificates.serviceName, service.metadata.name, 'the config names the rendered Service');
   t.equal(config.certificates.namespace, ns, 'the config names the release namespace');
-  t.same((role.rules as Array<{ resourceNames?: string[] }>)[0]?.resourceNames, [secretName], 'the Role names that Secret');
-  t.same((clusterRole.rules as Array<{ resourceNames?: string[] }>)[0]?.resourceNames, [configurationName], 'the ClusterRole names that configuration');
+  t.strictSame((role.rules as Array<{ resourceNames?: string[] }>)[0]?.resourceNames, [secretName], 'the Role names that Secret');
+  t.strictSame((clusterRole.rules as Array<{ resourceNames?: string[] }>)[0]?.resourceNames, [configurationName], 'the ClusterRole names that configuration');
 
   // Namespaces for pipeline pods: served (cluster scope: any namespace but the excluded ones) and opted out.
   const podNs = uniqueName('pipelines');
@@ -476,7 +476,7 @@ t.test('selfManaged for real: the webhook as the chart ServiceAccount with the c
   const secret = await readSecretAs(cp.kc, ns, secretName);
   t.equal(secret.code, 200, `Secret ${ns}/${secretName} exists`);
   t.equal(secret.type, 'kubernetes.io/tls', 'type kubernetes.io/tls');
-  t.same(Object.keys(secret.data ?? {}).sort(), ['ca.crt', 'ca.key', 'tls.crt', 'tls.key'], 'CA and serving certificate with keys');
+  t.strictSame(Object.keys(secret.data ?? {}).sort(), ['ca.crt', 'ca.key', 'tls.crt', 'tls.key'], 'CA and serving certificate with keys');
   const caPem = text(secret.data, 'ca.crt');
   const serving = new X509Certificate(text(secret.data, 'tls.crt'));
   t.ok(serving.checkIssued(new X509Certificate(caPem)), 'tls.crt issued by ca.crt');
