@@ -76,6 +76,8 @@ CASES=(
   "config-rollout-policies|--set config.reload=rollout --set pipeline.allowInitContainers=false"
   "namespace-policy|--set namespacePolicy.enabled=true"
   "config-map-source|--set pipeline.configSource=configMap --set pipeline.configMap.key=config.json"
+  "config-map-namespaces|--set pipeline.configSource=configMap --set pipeline.configMap.namespaces={feldera,team-a}"
+  "config-map-namespaces-and-namespace-policy|--set pipeline.configSource=both --set pipeline.configMap.namespaces={feldera} --set namespacePolicy.enabled=true --set certificates.mode=certManager"
   "both-sources-cert-manager|--set pipeline.configSource=both --set namespacePolicy.enabled=true --set certificates.mode=certManager"
   "spread-pdb-max-unavailable|--set topologySpreadConstraints[0].maxSkew=1 --set topologySpreadConstraints[0].topologyKey=topology.kubernetes.io/zone --set topologySpreadConstraints[0].whenUnsatisfiable=ScheduleAnyway --set podDisruptionBudget.minAvailable=null --set podDisruptionBudget.maxUnavailable=1 --set priorityClassName=system-cluster-critical"
 )
@@ -91,6 +93,7 @@ BAD_CASES=(
   "timeout-too-long|--set webhook.timeoutSeconds=31|timeoutSeconds"
   "unknown-config-source|--set pipeline.configSource=pod|configSource"
   "name-template-without-id|--set pipeline.configMap.nameTemplate=pipeline|nameTemplate"
+  "config-map-namespace-not-a-name|--set pipeline.configSource=configMap --set pipeline.configMap.namespaces={Team_A}|namespaces"
   "host-network-not-boolean|--set-string hostNetwork=yes|hostNetwork"
   "unknown-config-reload|--set config.reload=sometimes|config.reload"
 )
@@ -190,7 +193,10 @@ const isEventsRbac = (r) => String(r?.metadata?.name ?? '').endsWith('-events');
 // The informer caches' read-only ClusterRole (namespacePolicy, configSource) is checked on its own in 2b.
 const READS = '-cluster-reads';
 const isReads = (d) => String(d.metadata?.name).endsWith(READS);
-const roles = find('Role');
+// The per-namespace ConfigMap Roles (pipeline.configMap.namespaces) are checked on their own in 2b too.
+const CONFIG_MAPS = '-config-maps';
+const isConfigMapsRbac = (d) => String(d.metadata?.name).endsWith(CONFIG_MAPS);
+const roles = find('Role').filter((r) => !isConfigMapsRbac(r));
 const clusterRoles = find('ClusterRole').filter((r) => !isEventsRbac(r) && !isReads(r));
 const eventsRoles = find('ClusterRole').filter(isEventsRbac);
 const eventsBindings = find('ClusterRoleBinding').filter(isEventsRbac);
@@ -226,7 +232,7 @@ if (mode === 'selfManaged') {
   if (webhookConfig?.metadata?.annotations?.['cert-manager.io/inject-ca-from']) problems.push('selfManaged has the cert-manager inject-ca-from annotation');
 } else {
   if (config.certificates?.mode !== 'files') problems.push(`config certificates.mode is ${config.certificates?.mode}, expected files`);
-  if ([...roles, ...clusterRoles, ...find('RoleBinding'), ...find('ClusterRoleBinding').filter((b) => !isEventsRbac(b) && !isReads(b))].length > 0) problems.push('certManager renders certificate RBAC');
+  if ([...roles, ...clusterRoles, ...find('RoleBinding').filter((b) => !isConfigMapsRbac(b)), ...find('ClusterRoleBinding').filter((b) => !isEventsRbac(b) && !isReads(b))].length > 0) problems.push('certManager renders certificate RBAC');
   const reads = config.namespacePolicy?.enabled === true || (config.pipeline?.configSource ?? 'annotation') !== 'annotation';
   const talksToApi = reads || config.events?.mode === 'on';
   if (podSpec.automountServiceAccountToken !== talksToApi) problems.push(`certManager mounts the service-account token exactly when the webhook talks to the API (events on or cluster reads: ${talksToApi})`);
@@ -245,7 +251,22 @@ if (mode === 'selfManaged') {
 {
   const wanted = [];
   if (config.namespacePolicy?.enabled === true) wanted.push('namespaces');
-  if ((config.pipeline?.configSource ?? 'annotation') !== 'annotation') wanted.push('configmaps');
+  const readsConfigMaps = (config.pipeline?.configSource ?? 'annotation') !== 'annotation';
+  const listed = config.pipeline?.configMap?.namespaces ?? [];
+  if (readsConfigMaps && listed.length === 0) wanted.push('configmaps');
+  // With pipeline.configMap.namespaces: a Role and RoleBinding in each listed namespace, nothing else.
+  const cmRoles = find('Role').filter(isConfigMapsRbac);
+  const cmBindings = find('RoleBinding').filter(isConfigMapsRbac);
+  const expectedNs = readsConfigMaps ? [...listed].sort() : [];
+  const roleNs = cmRoles.map((r) => r.metadata?.namespace).sort();
+  if (JSON.stringify(roleNs) !== JSON.stringify(expectedNs)) problems.push(`ConfigMap Roles in ${JSON.stringify(roleNs)}, pipeline.configMap.namespaces says ${JSON.stringify(expectedNs)}`);
+  for (const role of cmRoles) {
+    if (JSON.stringify(role.rules) !== JSON.stringify([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }])) problems.push(`ConfigMap Role in ${role.metadata?.namespace} grants ${JSON.stringify(role.rules)}`);
+    const binding = cmBindings.find((b) => b.metadata?.namespace === role.metadata?.namespace);
+    const sa = binding?.subjects?.[0];
+    if (binding?.roleRef?.kind !== 'Role' || binding.roleRef.name !== role.metadata?.name || sa?.kind !== 'ServiceAccount' || sa.namespace !== service?.metadata?.namespace) problems.push(`ConfigMap RoleBinding in ${role.metadata?.namespace} missing or not bound to the webhook's ServiceAccount`);
+  }
+  if (cmBindings.length !== cmRoles.length) problems.push(`${cmBindings.length} ConfigMap RoleBindings for ${cmRoles.length} Roles`);
   const readRoles = find('ClusterRole').filter(isReads);
   const granted = readRoles.flatMap((r) => r.rules.flatMap((rule) => rule.resources));
   if (JSON.stringify(granted) !== JSON.stringify(wanted)) problems.push(`cluster-reads ClusterRole grants ${JSON.stringify(granted)}, the config reads ${JSON.stringify(wanted)}`);
@@ -254,7 +275,7 @@ if (mode === 'selfManaged') {
   }
   const binding = find('ClusterRoleBinding').filter(isReads);
   if (wanted.length > 0 && (binding.length !== 1 || binding[0].roleRef?.name !== readRoles[0]?.metadata?.name)) problems.push('cluster-reads ClusterRoleBinding missing or not bound to its ClusterRole');
-  if (wanted.length > 0 && podSpec.automountServiceAccountToken !== true) problems.push('reading the cluster needs the service-account token');
+  if ((wanted.length > 0 || expectedNs.length > 0) && podSpec.automountServiceAccountToken !== true) problems.push('reading the cluster needs the service-account token');
 }
 
 // 3. Webhook shape.

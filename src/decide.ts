@@ -140,7 +140,7 @@ export function decide(review: AdmissionReview, config: Config, context: Cluster
     // Admitted (the pod may not need sidecars at all) but never silently: a warning, a reason code, an Event.
     const warning =
       `${where}: ${source.problem}; the pod is admitted WITHOUT the pipeline's sidecars (pipeline.configSource: ` +
-      `${config.pipeline.configSource}). Check that Feldera created the ConfigMap before the pods, or set the runtime config on the pod`;
+      `${config.pipeline.configSource}). ${source.advice}`;
     return skip('CONFIG_MAP_MISSING', `${where}: ${source.problem}`, [warning]);
   }
 

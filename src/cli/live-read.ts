@@ -8,6 +8,7 @@ import { fail, injectorError, ok, type Result } from '../errors.js';
 import { isObject, type JsonObject } from '../json.js';
 import { quoteName } from '../messages.js';
 import { pipelineIdOf } from '../pipeline/pod.js';
+import { readsConfigMapsIn } from '../pipeline/config-source.js';
 import { documentPod } from '../workloads/document.js';
 import type { ClusterContext } from '../cluster/context.js';
 import { liveContext, type FetchedConfigMap } from './live-context.js';
@@ -68,7 +69,8 @@ export async function readLive(kc: KubeConfig, namespace: string, name: string, 
     const target = documentPod(object);
     const pod = target.ok && target.value.kind !== 'none' ? target.value.review.request.object : null;
     const id = pod === null ? null : pipelineIdOf(pod, config.pipeline.idLabel);
-    if (id !== null) {
+    // As the server: a namespace outside pipeline.configMap.namespaces is never read.
+    if (id !== null && readsConfigMapsIn(config, namespace)) {
       const cmName = config.pipeline.configMap.nameTemplate.replace('{id}', id);
       try {
         const cm = await core.readNamespacedConfigMap({ name: cmName, namespace });

@@ -4,15 +4,17 @@
 // every cache has listed once, synced() is false and so is readiness.
 //
 // Namespaces are watched cluster-wide: they are few and small, and the webhook's namespaceSelector
-// (with its exclusions) decides which ones are served, not this cache. ConfigMaps are watched cluster-wide too:
-// with injection.scope=namespace the served namespaces are whichever get the label later, so
-// per-namespace Roles cannot be written at install time; README "Where the runtime config comes
-// from" states the cost (every ConfigMap of the cluster in memory).
+// (with its exclusions) decides which ones are served, not this cache. ConfigMaps are watched in
+// the namespaces of pipeline.configMap.namespaces, one informer each (the chart grants a Role in
+// each, nothing cluster-wide); with the list empty, cluster-wide (a ClusterRole), because with
+// injection.scope=namespace the served namespaces are whichever get the label later. README
+// "Where the runtime config comes from" states the cost of each.
 import { CoreV1Api, KubeConfig, ListWatch, Watch, type KubernetesObject, type V1ConfigMap, type V1Namespace } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { fail, injectorError, ok, type Result } from '../errors.js';
 import type { ClusterContext, ConfigMapLookup, NamespacePolicyLookup } from './context.js';
+import { notListed } from '../pipeline/config-source.js';
 import { namespacePolicyOf } from './namespace-lookup.js';
 
 /** After a watch or list fails, how long before the informer lists and watches again. */
@@ -88,11 +90,19 @@ export function startClusterCaches(config: Config, kc: KubeConfig, logger: Logge
     watchedAll.push(namespaces as unknown as Watched<KubernetesObject>);
   }
 
-  let configMaps: Watched<V1ConfigMap> | null = null;
+  // namespace -> its informer; '' is the cluster-wide one (pipeline.configMap.namespaces empty).
+  const configMaps = new Map<string, Watched<V1ConfigMap>>();
+  const listed = config.pipeline.configMap.namespaces;
   if (config.pipeline.configSource !== 'annotation') {
-    const informer = new ListWatch<V1ConfigMap>('/api/v1/configmaps', new Watch(kc), () => core.listConfigMapForAllNamespaces(), false);
-    configMaps = watch(informer, 'configmaps', logger, isStopped);
-    watchedAll.push(configMaps as unknown as Watched<KubernetesObject>);
+    if (listed.length === 0) {
+      const informer = new ListWatch<V1ConfigMap>('/api/v1/configmaps', new Watch(kc), () => core.listConfigMapForAllNamespaces(), false);
+      configMaps.set('', watch(informer, 'configmaps', logger, isStopped));
+    }
+    for (const namespace of listed) {
+      const informer = new ListWatch<V1ConfigMap>(`/api/v1/namespaces/${namespace}/configmaps`, new Watch(kc), () => core.listNamespacedConfigMap({ namespace }), false);
+      configMaps.set(namespace, watch(informer, `configmaps in ${namespace}`, logger, isStopped));
+    }
+    for (const w of configMaps.values()) watchedAll.push(w as unknown as Watched<KubernetesObject>);
   }
 
   const NONE: NamespacePolicyLookup = { state: 'none' };
@@ -104,9 +114,11 @@ export function startClusterCaches(config: Config, kc: KubeConfig, logger: Logge
       return policies.get(namespace) ?? NONE;
     },
     configMap: (namespace, name): ConfigMapLookup => {
-      if (configMaps === null) return { state: 'unknown', why: 'pipeline.configSource does not read ConfigMaps' };
-      if (!configMaps.synced) return { state: 'unknown', why: "the injector's cache of ConfigMaps has not synced yet" };
-      const found = configMaps.informer.get(name, namespace);
+      if (config.pipeline.configSource === 'annotation') return { state: 'unknown', why: 'pipeline.configSource does not read ConfigMaps' };
+      const watched = configMaps.get(listed.length === 0 ? '' : namespace);
+      if (watched === undefined) return { state: 'unknown', why: notListed(namespace) };
+      if (!watched.synced) return { state: 'unknown', why: "the injector's cache of ConfigMaps has not synced yet" };
+      const found = watched.informer.get(name, namespace);
       return found === undefined ? { state: 'absent' } : { state: 'found', data: found.data ?? {} };
     },
   };

@@ -4,7 +4,9 @@
 import { DEFAULT_CONFIG, type Config } from './config.js';
 import { fail, injectorError, ok, type Result } from '../errors.js';
 import { isObject, type Json, type JsonObject } from '../json.js';
+import { isDns1123Label } from '../kube/names.js';
 import { compareQuantities, parseQuantity } from '../kube/quantity.js';
+import { quoteName } from '../messages.js';
 
 /** Where a layer came from, for messages: "config.yaml", "env INJECTOR_SERVER__PORT", "--set". */
 export interface Layer {
@@ -79,6 +81,21 @@ function mergeInto(target: JsonObject, values: Json, path: string, errors: strin
   }
 }
 
+/** One informer per namespace: a bounded list of distinct namespace names. */
+const MAX_WATCHED_NAMESPACES = 100;
+
+function namespaceListErrors(path: string, names: readonly string[]): string[] {
+  const errors: string[] = [];
+  if (names.length > MAX_WATCHED_NAMESPACES) errors.push(`${path}: at most ${MAX_WATCHED_NAMESPACES} namespaces (one watch each), got ${names.length}; leave it empty to read every namespace`);
+  const seen = new Set<string>();
+  names.slice(0, MAX_WATCHED_NAMESPACES).forEach((name, i) => {
+    if (!isDns1123Label(name)) errors.push(`${path}[${i}]: ${quoteName(name, 63)} is not a namespace name (lower-case letters, digits and '-', at most 63)`);
+    else if (seen.has(name)) errors.push(`${path}[${i}]: ${name} is listed twice`);
+    seen.add(name);
+  });
+  return errors;
+}
+
 function semanticErrors(config: Config): string[] {
   const errors: string[] = [];
   const flat = config as unknown as JsonObject;
@@ -118,6 +135,7 @@ function semanticErrors(config: Config): string[] {
   const { nameTemplate, key } = config.pipeline.configMap;
   if (!nameTemplate.includes('{id}') || nameTemplate.length > 200) errors.push('pipeline.configMap.nameTemplate: must contain {id} (the pipeline id), e.g. "pipeline-{id}", and be at most 200 characters');
   if (key === '') errors.push('pipeline.configMap.key: must not be empty');
+  errors.push(...namespaceListErrors('pipeline.configMap.namespaces', config.pipeline.configMap.namespaces));
   if (!(config.server.bodyLimitBytes > 0)) errors.push('server.bodyLimitBytes: must be a positive number');
   if (!Number.isInteger(config.events.queueSize) || config.events.queueSize < 1 || config.events.queueSize > 100_000) {
     errors.push(`events.queueSize: must be a whole number 1-100000, got ${config.events.queueSize}`);

@@ -6,9 +6,9 @@ import type { Config } from './config.js';
 import { isObject, type Json, type JsonObject } from '../json.js';
 
 /** Settings (a section or a single key) that take effect only when the process starts. */
-// events, namespacePolicy, cluster and pipeline.configSource decide which API clients and informer
-// caches exist, and those are started once.
-export const RESTART_ONLY: readonly string[] = ['server', 'tls', 'certificates', 'events', 'namespacePolicy', 'cluster', 'pipeline.configSource'];
+// events, namespacePolicy, cluster, pipeline.configSource and pipeline.configMap.namespaces decide
+// which API clients and informer caches exist, and those are started once.
+export const RESTART_ONLY: readonly string[] = ['server', 'tls', 'certificates', 'events', 'namespacePolicy', 'cluster', 'pipeline.configSource', 'pipeline.configMap.namespaces'];
 
 export interface ConfigChange {
   /** The configuration to use from now on: the loaded one with the restart-only settings kept. */

@@ -36,6 +36,12 @@ export interface Config {
       nameTemplate: string;
       /** The data key holding the PipelineConfig (JSON or YAML). */
       key: string;
+      /**
+       * The namespaces whose ConfigMaps the injector reads (one informer and one Role each); empty:
+       * every namespace (one cluster-wide informer, a ClusterRole). A pipeline pod in a namespace
+       * outside the list is admitted without sidecars, with a warning that names this setting.
+       */
+      namespaces: string[];
     };
   };
   /** Namespaces may tighten the policy with the sidecar.feldera.com/policy annotation (needs a cluster: read from an informer cache). */
@@ -115,7 +121,7 @@ export const DEFAULT_CONFIG: Config = {
     configSource: 'annotation',
     // Feldera's runners write the PipelineConfig as config.yaml (and config.json) for the pipeline
     // process to read (--config-file); the Kubernetes runner ships it in the pipeline's ConfigMap.
-    configMap: { nameTemplate: 'pipeline-{id}', key: 'config.yaml' },
+    configMap: { nameTemplate: 'pipeline-{id}', key: 'config.yaml', namespaces: [] },
   },
   namespacePolicy: { enabled: false },
   cluster: { kubeconfig: '' },

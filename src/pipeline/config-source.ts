@@ -15,7 +15,7 @@ export type RuntimeSource =
   | { kind: 'annotation'; annotation: string; text: string }
   | { kind: 'configMap'; name: string; key: string; config: JsonObject }
   /** A pipeline pod whose ConfigMap is missing or unreadable: admitted without sidecars, with a warning. */
-  | { kind: 'configMapMissing'; name: string; key: string; problem: string };
+  | { kind: 'configMapMissing'; name: string; key: string; problem: string; advice: string };
 
 /** What a message calls the source: "annotation feldera.com/runtime-config", "ConfigMap pipeline-<id> key config.yaml". */
 export function sourceName(source: RuntimeSource): string {
@@ -50,6 +50,16 @@ function readConfigMapValue(text: string): StructuredRead {
   return read.ok ? { ok: true, value: structuredClone(read.value) } : read;
 }
 
+/** pipeline.configMap.namespaces: empty reads every namespace, else only those listed. */
+export function readsConfigMapsIn(config: Config, namespace: string): boolean {
+  const listed = config.pipeline.configMap.namespaces;
+  return listed.length === 0 || listed.includes(namespace);
+}
+
+export function notListed(namespace: string): string {
+  return `namespace ${quoteName(namespace, 63)} is not in pipeline.configMap.namespaces, the namespaces whose ConfigMaps the injector reads`;
+}
+
 export function runtimeSourceOf(pod: JsonObject, namespace: string, config: Config, context: ClusterContext): RuntimeSource {
   const { configSource, runtimeConfigAnnotation: annotation } = config.pipeline;
   if (configSource !== 'configMap') {
@@ -63,7 +73,16 @@ export function runtimeSourceOf(pod: JsonObject, namespace: string, config: Conf
   }
   const { nameTemplate, key } = config.pipeline.configMap;
   const name = nameTemplate.replace('{id}', id);
-  const missing = (problem: string): RuntimeSource => ({ kind: 'configMapMissing', name, key, problem });
+  const missing = (problem: string, advice = 'Check that Feldera created the ConfigMap before the pods, or set the runtime config on the pod'): RuntimeSource => ({
+    kind: 'configMapMissing',
+    name,
+    key,
+    problem,
+    advice,
+  });
+  if (!readsConfigMapsIn(config, namespace)) {
+    return missing(`it cannot be read: ${notListed(namespace)}`, `Add ${quoteName(namespace, 63)} to pipeline.configMap.namespaces (the chart then grants a Role there), or set the runtime config on the pod`);
+  }
   const found = context.configMap(namespace, name);
   if (found.state === 'absent') return missing('it does not exist');
   if (found.state === 'unknown') return missing(`it cannot be read: ${found.why}`);

@@ -95,6 +95,20 @@ t.test('config source: annotation, configMap, both', async (t) => {
   t.strictSame([invalid.code, invalid.review.response.status?.message], ['RUNTIME_CONFIG_INVALID', `ConfigMap "pipeline-${ID}" key "config.yaml": init_containers must be an array of Kubernetes Container objects, got an object`], 'a readable but wrong PipelineConfig is denied like the annotation');
 });
 
+t.test('pipeline.configMap.namespaces: a namespace outside the list is never read, the warning names the setting', async (t) => {
+  const found = cmContext({ 'config.yaml': runtimeText });
+  const listing = (namespaces: string[]): Config => ({ ...DEFAULT_CONFIG, pipeline: { ...DEFAULT_CONFIG.pipeline, configSource: 'configMap', configMap: { ...DEFAULT_CONFIG.pipeline.configMap, namespaces } } });
+  const listed = decide(withoutAnnotation(), listing(['other', NS]), found);
+  t.strictSame([listed.code, listed.injected.length], ['INJECTED', 2], 'listed: read');
+  let looked = 0;
+  const counting: ClusterContext = { namespacePolicy: () => ({ state: 'none' }), configMap: (...args) => (looked++, found.configMap(...args)) };
+  const unlisted = decide(withoutAnnotation(), listing(['other']), counting);
+  t.strictSame([unlisted.code, unlisted.injected.length, unlisted.review.response.allowed, looked], ['CONFIG_MAP_MISSING', 0, true, 0], 'unlisted: admitted without sidecars, the cache not asked');
+  t.strictSame(unlisted.review.response.warnings, [
+    `ConfigMap "pipeline-${ID}" key "config.yaml": it cannot be read: namespace "${NS}" is not in pipeline.configMap.namespaces, the namespaces whose ConfigMaps the injector reads; the pod is admitted WITHOUT the pipeline's sidecars (pipeline.configSource: configMap). Add "${NS}" to pipeline.configMap.namespaces (the chart then grants a Role there), or set the runtime config on the pod`,
+  ]);
+});
+
 t.test('a not-a-pipeline pod under configMap is skipped, no lookup', async (t) => {
   const other = review((r) => {
     delete annotations(r)[ANNOTATION];

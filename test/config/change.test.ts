@@ -20,6 +20,8 @@ const cases: [string, (c: Config) => void, string[], string[]][] = [
   ['the listen port', (c) => (c.server.port = 9443), [], ['server.port']],
   ['the TLS files', (c) => (c.tls.certFile = '/elsewhere/tls.crt'), [], ['tls.certFile']],
   ['the certificate mode', (c) => (c.certificates.mode = 'selfManaged'), [], ['certificates.mode']],
+  ['the ConfigMap namespaces (one informer each, started once)', (c) => (c.pipeline.configMap.namespaces = ['feldera']), [], ['pipeline.configMap.namespaces']],
+  ['the ConfigMap name template (live)', (c) => (c.pipeline.configMap.nameTemplate = 'cfg-{id}'), ['pipeline.configMap.nameTemplate'], []],
   [
     'live and restart-only together',
     (c) => {

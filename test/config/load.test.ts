@@ -52,6 +52,9 @@ const bad: [string, string, string[]][] = [
   ['bad port', 'server:\n  port: 70000\n', ['server.port: must be a port number']],
   ['not a map', '- a\n- b\n', ['top level: must be a map']],
   ['not YAML', 'a: [\n', ['is not valid YAML']],
+  ['a ConfigMap namespace that is not a name', 'pipeline:\n  configMap: {namespaces: [feldera, Team_A]}\n', ['pipeline.configMap.namespaces[1]: "Team_A" is not a namespace name']],
+  ['a ConfigMap namespace twice', 'pipeline:\n  configMap: {namespaces: [feldera, feldera]}\n', ['pipeline.configMap.namespaces[1]: feldera is listed twice']],
+  ['more than 100 ConfigMap namespaces', `pipeline:\n  configMap: {namespaces: [${Array.from({ length: 101 }, (_, i) => `ns-${i}`).join(', ')}]}\n`, ['pipeline.configMap.namespaces: at most 100 namespaces (one watch each), got 101']],
 ];
 for (const [what, text, fragments] of bad) {
   t.test(`refused: ${what}`, async (t) => {
@@ -63,6 +66,15 @@ for (const [what, text, fragments] of bad) {
     }
   });
 }
+
+t.test('pipeline.configMap.namespaces: a list from the file or --set', async (t) => {
+  const fromFile = loadConfig({ file: file('namespaces.yaml', 'pipeline:\n  configMap:\n    namespaces: [feldera, team-a]\n') });
+  const fromSet = loadConfig({ sets: ['pipeline.configMap.namespaces=[feldera]'] });
+  t.strictSame(
+    [fromFile.ok && fromFile.value.pipeline.configMap.namespaces, fromSet.ok && fromSet.value.pipeline.configMap.namespaces, DEFAULT_CONFIG.pipeline.configMap.namespaces],
+    [['feldera', 'team-a'], ['feldera'], []],
+  );
+});
 
 t.test('unknown SIDECAR_INJECTOR_ variable is refused with an example', async (t) => {
   const config = loadConfig({ env: { SIDECAR_INJECTOR_ALLOW: 'false' } });

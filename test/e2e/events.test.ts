@@ -3,12 +3,11 @@
 // growing while the StatefulSet controller retries), none for a dry run. The webhook writes them as
 // a user holding exactly the chart's events ClusterRole (create and patch on events.k8s.io events).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, RbacAuthorizationV1Api, type V1PolicyRule, type V1Pod } from '@kubernetes/client-node';
 import t from 'tap';
-import { parse as parseYaml } from 'yaml';
 import {
   createNamespace,
   issueClientCertificateFor,
@@ -26,8 +25,8 @@ import {
   type Webhook,
 } from './cluster/index.js';
 import { writeClientKubeconfig } from './cluster/kubeconfig.js';
-import { repoRoot } from './cluster/paths.js';
 import { writePem } from './cluster/pki.js';
+import { chartTemplateRules } from './helm-render.js';
 import { createStatefulSet, logReport, waitForPod } from './helpers.js';
 
 interface EventsV1 {
@@ -51,12 +50,6 @@ t.teardown(async () => {
   await cp.stop();
 });
 
-/** The chart's rules for events, read from its template (the lines without template actions). */
-function chartEventRules(): V1PolicyRule[] {
-  const text = readFileSync(join(repoRoot(), 'deploy', 'helm', 'feldera-sidecar-injector', 'templates', 'rbac-events.yaml'), 'utf8');
-  const plain = text.split('\n').filter((line) => !line.includes('{{')).join('\n').split('\n---\n')[0] ?? '';
-  return (parseYaml(plain) as { rules: V1PolicyRule[] }).rules;
-}
 
 /** A kubeconfig for a user bound to exactly the chart's events ClusterRole. */
 async function eventsUserKubeconfig(cp: ControlPlane): Promise<{ kubeconfig: string; rules: V1PolicyRule[] }> {
@@ -65,7 +58,7 @@ async function eventsUserKubeconfig(cp: ControlPlane): Promise<{ kubeconfig: str
   const pem = writePem(dir, 'user', issueClientCertificateFor({ cert: cp.pki.ca.cert, key: cp.pki.ca.key }, user));
   const kubeconfig = writeClientKubeconfig(join(dir, 'user.kubeconfig'), { server: cp.server, caFile: cp.pki.ca.certFile, certFile: pem.certFile, keyFile: pem.keyFile, user });
   const rbac = cp.kc.makeApiClient(RbacAuthorizationV1Api);
-  const rules = chartEventRules();
+  const rules = chartTemplateRules<V1PolicyRule>('rbac-events.yaml');
   await rbac.createClusterRole({ body: { metadata: { name: user }, rules } });
   await rbac.createClusterRoleBinding({
     body: {

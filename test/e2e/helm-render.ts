@@ -5,7 +5,8 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import type { KubeRest } from './cluster/index.js';
 import { repoRoot } from './cluster/paths.js';
 
@@ -22,6 +23,16 @@ export interface Manifest {
 }
 
 export { ensureHelm } from './cluster/binaries.js';
+
+/**
+ * The RBAC rules of a chart template's first document, read from the template itself (the lines
+ * without template actions), so a test can bind a user to exactly what the chart grants.
+ */
+export function chartTemplateRules<Rule>(template: string): Rule[] {
+  const text = readFileSync(join(CHART_DIR, 'templates', template), 'utf8');
+  const plain = text.split('\n').filter((line) => !line.includes('{{')).join('\n').split('\n---\n')[0] ?? '';
+  return (parseYaml(plain) as { rules: Rule[] }).rules;
+}
 
 export interface HelmResult {
   code: number;

@@ -93,6 +93,16 @@ certificates.secretName and the Role's resourceNames) or by cert-manager (certMa
 {{- if or .Values.namespacePolicy.enabled (ne .Values.pipeline.configSource "annotation") }}true{{ end }}
 {{- end }}
 
+{{/* Whether it reads ConfigMaps in every namespace (a ClusterRole) rather than in pipeline.configMap.namespaces (a Role in each). */}}
+{{- define "fsi.configMapsClusterWide" -}}
+{{- if and (ne .Values.pipeline.configSource "annotation") (empty .Values.pipeline.configMap.namespaces) }}true{{ end }}
+{{- end }}
+
+{{/* Whether the cluster-wide read ClusterRole has anything to grant. */}}
+{{- define "fsi.clusterWideReads" -}}
+{{- if or .Values.namespacePolicy.enabled (include "fsi.configMapsClusterWide" .) }}true{{ end }}
+{{- end }}
+
 {{- define "fsi.selfManaged" -}}
 {{- if eq .Values.certificates.mode "selfManaged" }}true{{ end }}
 {{- end }}
@@ -180,7 +190,7 @@ exponent notation.
     "idLabel" $v.pipeline.idLabel
     "port" (int64 $v.pipeline.port)
     "configSource" $v.pipeline.configSource
-    "configMap" (dict "nameTemplate" $v.pipeline.configMap.nameTemplate "key" $v.pipeline.configMap.key))
+    "configMap" (dict "nameTemplate" $v.pipeline.configMap.nameTemplate "key" $v.pipeline.configMap.key "namespaces" (default (list) $v.pipeline.configMap.namespaces)))
   "namespacePolicy" (dict "enabled" $v.namespacePolicy.enabled)
   "sidecars" (dict
     "defaultResources" (dict
@@ -234,6 +244,7 @@ src/config/change.ts); with config.reload live their checksum is what rolls the 
 {{- $config := include "fsi.config" . | fromYaml }}
 {{- $restartOnly := pick $config "server" "tls" "certificates" "events" "namespacePolicy" "cluster" }}
 {{- $_ := set $restartOnly "pipeline.configSource" (dig "pipeline" "configSource" "annotation" $config) }}
+{{- $_ := set $restartOnly "pipeline.configMap.namespaces" (dig "pipeline" "configMap" "namespaces" (list) $config) }}
 {{- toYaml $restartOnly }}
 {{- end }}
 
