@@ -8,7 +8,7 @@ import { fail, injectorError, ok, type Result } from '../errors.js';
 import { isObject, type JsonObject } from '../json.js';
 import { quoteName } from '../messages.js';
 import { pipelineIdOf } from '../pipeline/pod.js';
-import { readsConfigMapsIn } from '../pipeline/config-source.js';
+import { readsConfigMapsIn } from '../cluster/config-map-scope.js';
 import { documentPod } from '../workloads/document.js';
 import type { ClusterContext } from '../cluster/context.js';
 import { liveContext, type FetchedConfigMap } from './live-context.js';

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { fail, injectorError, ok, type Result } from '../errors.js';
 import type { ClusterContext, ConfigMapLookup, NamespacePolicyLookup } from './context.js';
-import { notListed } from '../pipeline/config-source.js';
+import { notListed } from './config-map-scope.js';
 import { namespacePolicyOf } from './namespace-lookup.js';
 
 /** After a watch or list fails, how long before the informer lists and watches again. */

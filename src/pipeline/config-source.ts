@@ -2,6 +2,7 @@
 // ConfigMap for the pipeline, or both (the annotation when the pod carries it: it is the more
 // specific, written for this pod; the ConfigMap otherwise). Pure: the ConfigMap is looked up in
 // the context decide() was given, never fetched.
+import { notListed, readsConfigMapsIn } from '../cluster/config-map-scope.js';
 import type { ClusterContext } from '../cluster/context.js';
 import type { Config } from '../config/config.js';
 import type { JsonObject } from '../json.js';
@@ -48,16 +49,6 @@ function readConfigMapValue(text: string): StructuredRead {
   }
   readCache.set(text, read);
   return read.ok ? { ok: true, value: structuredClone(read.value) } : read;
-}
-
-/** pipeline.configMap.namespaces: empty reads every namespace, else only those listed. */
-export function readsConfigMapsIn(config: Config, namespace: string): boolean {
-  const listed = config.pipeline.configMap.namespaces;
-  return listed.length === 0 || listed.includes(namespace);
-}
-
-export function notListed(namespace: string): string {
-  return `namespace ${quoteName(namespace, 63)} is not in pipeline.configMap.namespaces, the namespaces whose ConfigMaps the injector reads`;
 }
 
 export function runtimeSourceOf(pod: JsonObject, namespace: string, config: Config, context: ClusterContext): RuntimeSource {

@@ -10,6 +10,7 @@ import type { Metrics } from '../metrics/registry.js';
 import { failureLogFields } from './failure-log.js';
 import { quoteName } from '../messages.js';
 import { errorBody, type ErrorBody } from './error-body.js';
+import { BodyDeadlineExceeded } from './body-deadline.js';
 import { BodyRefused } from './json-body.js';
 
 export interface HttpError {
@@ -19,12 +20,19 @@ export interface HttpError {
 
 export interface RequestLimits {
   bodyLimitBytes: number;
-  /** fastify's handlerTimeout: from the end of the headers to the answer. */
+  /** The body deadline (body-deadline.ts): from the end of the headers to the answer. */
   bodyMs: number;
 }
 
 export function classifyError(error: FastifyError, request: FastifyRequest, limits: RequestLimits): HttpError {
   if (error instanceof BodyRefused) return { status: error.status, body: { error: error.refusal } };
+  if (error instanceof BodyDeadlineExceeded) {
+    return httpError(
+      408,
+      'REQUEST_TIMEOUT',
+      `the request body was not received within ${limits.bodyMs / 1000} s of its headers (kube-apiserver gives up on a webhook call after its timeoutSeconds, at most 30 s)`,
+    );
+  }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return httpError(413, 'REQUEST_TOO_LARGE', `request body is larger than ${limits.bodyLimitBytes} bytes (server.bodyLimitBytes)`);
@@ -41,12 +49,6 @@ export function classifyError(error: FastifyError, request: FastifyRequest, limi
     case 'FST_ERR_BAD_URL':
       // fastify's own answer would quote the URL.
       return httpError(400, 'REQUEST_INVALID', 'the request URL has a malformed percent-encoding');
-    case 'FST_ERR_HANDLER_TIMEOUT':
-      return httpError(
-        408,
-        'REQUEST_TIMEOUT',
-        `the request body was not received within ${limits.bodyMs / 1000} s of its headers (kube-apiserver gives up on a webhook call after its timeoutSeconds, at most 30 s)`,
-      );
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {

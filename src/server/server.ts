@@ -21,6 +21,7 @@ import { startTlsReloader, type ReloadResult } from './tls-reloader.js';
 import { startConfigReloader, type ConfigReloader } from './config-reloader.js';
 import { installJsonBodyParser } from './json-body.js';
 import { SERVER_TIMEOUTS, timeoutOptions, type ServerTimeouts } from './timeouts.js';
+import { installBodyDeadline } from './body-deadline.js';
 
 export type HttpsApp = FastifyInstance<HttpsServer>;
 
@@ -111,6 +112,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   installJsonBodyParser(app);
 
   installErrorHandlers(app, errorOptions);
+  installBodyDeadline(app, timeouts.bodyMs);
   // Before the routes: the first admission may already see a reloaded file.
   const configReloader: ConfigReloader | null =
     options.configReload === undefined

@@ -18,7 +18,8 @@
 //   idle pool, where they too wait up to 90 s). So kube-apiserver always closes first.
 //   Node cannot tell "nothing sent yet" from "headers half sent", so a slow header is also cut at
 //   100 s: it holds at most one socket and 16 KiB of headers, no more than an idle connection does.
-// - Once the headers are in, the body and the answer get 30 s (fastify's handlerTimeout): the
+// - Once the headers are in, the body and the answer get 30 s (body-deadline.ts; not fastify's
+//   handlerTimeout, which costs an AbortController and a DOMException per request): the
 //   apiserver has given up on any call by then, whatever its timeoutSeconds. This bounds what a
 //   slow body holds (up to server.bodyLimitBytes buffered) and answers 408 in our error shape.
 // - The TLS handshake gets 10 s, the apiserver's own TLSHandshakeTimeout.
@@ -53,10 +54,10 @@ export const SERVER_TIMEOUTS: Readonly<ServerTimeouts> = Object.freeze({
 /** The options for node:https and fastify that implement one set of timeouts. */
 export function timeoutOptions(timeouts: ServerTimeouts): {
   https: { handshakeTimeout: number; headersTimeout: number; requestTimeout: number; keepAliveTimeout: number; connectionsCheckingInterval: number };
-  fastify: { requestTimeout: number; handlerTimeout: number; keepAliveTimeout: number; connectionTimeout: number };
+  fastify: { requestTimeout: number; keepAliveTimeout: number; connectionTimeout: number };
 } {
   // Node's whole-request deadline must be at least the header deadline; it is only a backstop
-  // here (the body deadline is fastify's, counted from the end of the headers).
+  // here (the body deadline is body-deadline.ts's, counted from the end of the headers).
   const requestMs = timeouts.headersMs + timeouts.bodyMs;
   return {
     https: {
@@ -69,7 +70,6 @@ export function timeoutOptions(timeouts: ServerTimeouts): {
     // fastify sets these on the server after creating it (its own defaults would undo the above).
     fastify: {
       requestTimeout: requestMs,
-      handlerTimeout: timeouts.bodyMs,
       keepAliveTimeout: timeouts.keepAliveMs,
       // Socket inactivity (server.timeout): also covers an answer the client never reads.
       connectionTimeout: timeouts.keepAliveMs,
