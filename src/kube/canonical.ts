@@ -26,6 +26,18 @@ function zeroText(type: FieldType): string {
   return '""';
 }
 
+/**
+ * JSON.stringify of a string, without the call into the runtime for the usual case (names, images,
+ * paths: nothing to escape). The loop is linear and stops at the first character JSON escapes.
+ */
+function quoted(value: string): string {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || code >= 0xd800) return JSON.stringify(value);
+  }
+  return `"${value}"`;
+}
+
 /** The canonical text of one value, or null when it counts as absent. */
 function valueText(value: Json | undefined, type: FieldType, defaults: DefaultsContext | null): string | null {
   if (value === undefined || value === null) return type.kind === 'list' ? '[]' : null;
@@ -35,6 +47,7 @@ function valueText(value: Json | undefined, type: FieldType, defaults: DefaultsC
     case 'int32':
     case 'int64':
     case 'IntOrString':
+      if (typeof value === 'string') return quoted(value);
       return typeof value === 'object' ? null : JSON.stringify(value);
     case 'Quantity': {
       const q = parseQuantity(value);
@@ -53,7 +66,7 @@ function valueText(value: Json | undefined, type: FieldType, defaults: DefaultsC
       let out = '{';
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i] as string;
-        out += `${i > 0 ? ',' : ''}${JSON.stringify(key)}:${valueText(value[key], type.values, defaults) ?? 'null'}`;
+        out += `${i > 0 ? ',' : ''}${quoted(key)}:${valueText(value[key], type.values, defaults) ?? 'null'}`;
       }
       return `${out}}`;
     }

@@ -2,6 +2,7 @@
 // method with plain values and never builds label objects. Each server gets its own Registry
 // (tests run several servers in one process).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { deferredCounter, type CounterChild } from './deferred-counter.js';
 import { REASON_CODES, type Outcome, type ReasonCode } from '../decide.js';
 import type { EventResult } from '../events/recorder.js';
 import type { RuleResult } from '../policy/rules.js';
@@ -44,10 +45,6 @@ export interface Metrics {
   setServingCertificateNotAfter(unixSeconds: number): void;
 }
 
-interface CounterChild {
-  inc(value?: number): void;
-}
-
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: PREFIX });
@@ -57,23 +54,29 @@ export function createMetrics(): Metrics {
     registry.removeSingleMetric(`${PREFIX}${name}`);
   }
 
-  const admissions = new Counter({
-    name: `${PREFIX}admissions_total`,
-    help: 'Admission requests answered, by outcome (dry-run requests excluded: see dry_run_admissions_total).',
-    labelNames: ['outcome'] as const,
-    registers: [registry],
-  });
-  const dryRunAdmissions = new Counter({
-    name: `${PREFIX}dry_run_admissions_total`,
-    help: 'Dry-run admission requests answered, by outcome; they change nothing in the cluster.',
-    labelNames: ['outcome'] as const,
-    registers: [registry],
-  });
-  const injectedSidecars = new Counter({
-    name: `${PREFIX}injected_sidecars_total`,
-    help: 'Sidecar containers injected into pods that were really created (dry runs excluded).',
-    registers: [registry],
-  });
+  const admissions = deferredCounter(
+    {
+      name: `${PREFIX}admissions_total`,
+      help: 'Admission requests answered, by outcome (dry-run requests excluded: see dry_run_admissions_total).',
+      labelNames: ['outcome'] as const,
+    },
+    registry,
+  );
+  const dryRunAdmissions = deferredCounter(
+    {
+      name: `${PREFIX}dry_run_admissions_total`,
+      help: 'Dry-run admission requests answered, by outcome; they change nothing in the cluster.',
+      labelNames: ['outcome'] as const,
+    },
+    registry,
+  );
+  const injectedSidecars = deferredCounter(
+    {
+      name: `${PREFIX}injected_sidecars_total`,
+      help: 'Sidecar containers injected into pods that were really created (dry runs excluded).',
+    },
+    registry,
+  );
   const duration = new Histogram({
     name: `${PREFIX}admission_duration_seconds`,
     help: 'Time from request arrival to answer for /mutate, including body parsing.',
@@ -121,26 +124,35 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
 
-  const reasons = new Counter({
-    name: `${PREFIX}admission_reasons_total`,
-    help:
-      'Admission requests answered (dry runs excluded), by outcome and reason code: a closed list (the codes of ' +
-      'src/decide.ts REASON_CODES, INTERNAL_ERROR for the injector\'s own failure), never free text.',
-    labelNames: ['outcome', 'reason'] as const,
-    registers: [registry],
-  });
-  const verdicts = new Counter({
-    name: `${PREFIX}policy_verdicts_total`,
-    help:
-      'Policy rules checked on real admissions that reached the policy step, by rule, configured action (enforce or ' +
-      'warn) and verdict (pass, or violation: a denial under enforce, a warning under warn). Inactive rules are not counted.',
-    labelNames: ['rule', 'action', 'verdict'] as const,
-    registers: [registry],
-  });
-  const inFlight = new Gauge({
+  const reasons = deferredCounter(
+    {
+      name: `${PREFIX}admission_reasons_total`,
+      help:
+        'Admission requests answered (dry runs excluded), by outcome and reason code: a closed list (the codes of ' +
+        'src/decide.ts REASON_CODES, INTERNAL_ERROR for the injector\'s own failure), never free text.',
+      labelNames: ['outcome', 'reason'] as const,
+    },
+    registry,
+  );
+  const verdicts = deferredCounter(
+    {
+      name: `${PREFIX}policy_verdicts_total`,
+      help:
+        'Policy rules checked on real admissions that reached the policy step, by rule, configured action (enforce or ' +
+        'warn) and verdict (pass, or violation: a denial under enforce, a warning under warn). Inactive rules are not counted.',
+      labelNames: ['rule', 'action', 'verdict'] as const,
+    },
+    registry,
+  );
+  // Moved twice per request: a plain number, read by prom-client at scrape time.
+  let inFlightNow = 0;
+  new Gauge({
     name: `${PREFIX}admissions_in_flight`,
     help: 'Requests to /mutate received and not yet answered (body still arriving or being decided).',
     registers: [registry],
+    collect() {
+      this.set(inFlightNow);
+    },
   });
   const events = new Counter({
     name: `${PREFIX}events_total`,
@@ -172,9 +184,10 @@ export function createMetrics(): Metrics {
     },
   });
 
-  // Label children resolved once: labels() hashes its arguments on every call.
-  const admissionsBy = childrenByOutcome((outcome) => admissions.labels(outcome));
-  const dryRunBy = childrenByOutcome((outcome) => dryRunAdmissions.labels(outcome));
+  // Label children resolved once (see deferred-counter.ts for why they are not prom-client's).
+  const injectedSidecarsCount = injectedSidecars.child();
+  const admissionsBy = childrenByOutcome((outcome) => admissions.child(outcome));
+  const dryRunBy = childrenByOutcome((outcome) => dryRunAdmissions.child(outcome));
   // Zero-valued series exist from the start so rate() and absent() behave before the first event.
   tlsReloads.labels('success').inc(0);
   tlsReloads.labels('failure').inc(0);
@@ -198,7 +211,7 @@ export function createMetrics(): Metrics {
     const key = `${outcome} ${label}`;
     let child = reasonChildren.get(key);
     if (child === undefined) {
-      child = reasons.labels(outcome, label);
+      child = reasons.child(outcome, label);
       reasonChildren.set(key, child);
     }
     return child;
@@ -208,7 +221,7 @@ export function createMetrics(): Metrics {
     const key = `${rule.rule} ${rule.action} ${verdict}`;
     let child = verdictChildren.get(key);
     if (child === undefined) {
-      child = verdicts.labels(rule.rule, rule.action, verdict);
+      child = verdicts.child(rule.rule, rule.action, verdict);
       verdictChildren.set(key, child);
     }
     return child;
@@ -224,7 +237,7 @@ export function createMetrics(): Metrics {
       }
       admissionsBy[outcome].inc();
       reasonChild(outcome, reason).inc();
-      if (injected > 0) injectedSidecars.inc(injected);
+      if (injected > 0) injectedSidecarsCount.inc(injected);
     },
     recordPolicyVerdicts(rules) {
       for (const rule of rules) {
@@ -232,7 +245,7 @@ export function createMetrics(): Metrics {
       }
     },
     trackInFlight(delta) {
-      inFlight.inc(delta);
+      inFlightNow += delta;
     },
     recordEvent(result) {
       eventsBy[result].inc();
@@ -271,9 +284,7 @@ export function createMetrics(): Metrics {
 function childrenByOutcome(child: (outcome: AdmissionOutcome) => CounterChild): Record<AdmissionOutcome, CounterChild> {
   const children = {} as Record<AdmissionOutcome, CounterChild>;
   for (const outcome of OUTCOMES) {
-    const c = child(outcome);
-    c.inc(0);
-    children[outcome] = c;
+    children[outcome] = child(outcome);
   }
   return children;
 }

@@ -50,12 +50,10 @@ const WHERE: Record<string, string> = { containers: 'spec.containers', initConta
 
 function volumeMountErrors(sidecar: JsonObject, index: number, volumes: readonly string[]): string[] {
   const mounts = Array.isArray(sidecar.volumeMounts) ? sidecar.volumeMounts : [];
+  const missing = mounts.flatMap((mount, i) => (isObject(mount) && typeof mount.name === 'string' && !volumes.includes(mount.name) ? [{ i, name: mount.name }] : []));
+  if (missing.length === 0) return [];
   const known = volumes.length > 0 ? volumes.slice(0, 20).map((v) => quoteName(v)).join(', ') + (volumes.length > 20 ? ', ...' : '') : 'none';
-  return mounts.flatMap((mount, i) =>
-    isObject(mount) && typeof mount.name === 'string' && !volumes.includes(mount.name)
-      ? [`init_containers[${index}].volumeMounts[${i}].name: volume ${quoteName(mount.name)} does not exist in the pod (volumes: ${known})`]
-      : [],
-  );
+  return missing.map(({ i, name }) => `init_containers[${index}].volumeMounts[${i}].name: volume ${quoteName(name)} does not exist in the pod (volumes: ${known})`);
 }
 
 /**
@@ -92,12 +90,13 @@ export function injectSidecars(received: JsonObject, sidecars: readonly SidecarT
 
   sidecars.forEach(({ declared, rendered }, index) => {
     const name = String(rendered.name);
-    const at = `init_containers[${index}] ${quoteName(name)}`;
+    // Only warnings use it, and most admissions have none.
+    const at = (): string => `init_containers[${index}] ${quoteName(name)}`;
     const hash = sidecarHash(rendered, hostNetwork);
     records.push({ name, hash });
     const found = existing.get(name);
     if (found === undefined) {
-      if (claims.has(name)) warnings.push(`${at}: listed in ${STATUS_ANNOTATION} but missing from the pod; injected again`);
+      if (claims.has(name)) warnings.push(`${at()}: listed in ${STATUS_ANNOTATION} but missing from the pod; injected again`);
       errors.push(...volumeMountErrors(rendered, index, volumes));
       toAdd.push(rendered);
       placements.push({ name, how: 'added' });
@@ -119,10 +118,10 @@ export function injectSidecars(received: JsonObject, sidecars: readonly SidecarT
         claims.get(name) === current
           ? 'the runtime_config or the platform defaults changed since it was injected'
           : 'the container in the pod was changed after injection';
-      warnings.push(`${at}: ${where} differed from the declared sidecar (${why}); re-rendered from the runtime_config`);
+      warnings.push(`${at()}: ${where} differed from the declared sidecar (${why}); re-rendered from the runtime_config`);
     } else if (isDeclaredSpec(found.container, declared, hostNetwork)) {
       warnings.push(
-        `${at}: already in the pod as declared (rendered upstream, e.g. by Feldera's runner); completed in place with what this webhook adds (restartPolicy, resource defaults, discovery env) instead of being added twice`,
+        `${at()}: already in the pod as declared (rendered upstream, e.g. by Feldera's runner); completed in place with what this webhook adds (restartPolicy, resource defaults, discovery env) instead of being added twice`,
       );
     } else {
       errors.push(

@@ -5,7 +5,7 @@
 //   {"version":2,"sidecars":[{"name":"example","hash":"sha256:..."}]}
 // Version 1 ({"version":1,"sidecars":["example"],"hash":...}) listed names only; its names are
 // still honoured, with no hash to compare.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isObject, readJson, type JsonObject } from '../json.js';
 import { canonicalText } from '../kube/canonical.js';
 
@@ -31,7 +31,8 @@ export function withoutServiceAccountMount(container: JsonObject): JsonObject {
 /** The hash of a container as stored: apiserver defaults applied, canonical text, service-account mount aside. */
 export function sidecarHash(container: JsonObject, hostNetwork: boolean): string {
   const text = canonicalText(withoutServiceAccountMount(container), 'Container', { hostNetwork });
-  return `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+  // The one-shot hash: no Hash object per sidecar (this runs for every sidecar of every admission).
+  return `sha256:${hash('sha256', text, 'hex').slice(0, 16)}`;
 }
 
 export function renderStatus(records: readonly SidecarRecord[]): string {

@@ -164,6 +164,9 @@ function parsePattern(pattern: string): Segment[] {
 
 type Visitor = (value: Json | undefined, path: string, key: string, parentKey: string) => void;
 
+// Runs for every pattern of every declared container, and most patterns reach nothing (a sidecar
+// has no lifecycle, no probes): the value is looked up before any path text is built, so a
+// pattern that reaches nothing costs a property lookup and allocates nothing.
 function visit(node: Json | undefined, segments: readonly Segment[], i: number, path: string, key: string, parentKey: string, call: Visitor): void {
   const segment = segments[i];
   if (segment === undefined) {
@@ -175,20 +178,22 @@ function visit(node: Json | undefined, segments: readonly Segment[], i: number, 
     for (const entry of Object.keys(node)) visit(node[entry], segments, i + 1, `${path}${keySegment(entry)}`, entry, key, call);
     return;
   }
-  const value = own(node, segment.name);
-  const at = `${path}.${segment.name}`;
+  const value = Object.hasOwn(node, segment.name) ? node[segment.name] : undefined;
   if (segment.each) {
-    if (Array.isArray(value)) for (let j = 0; j < value.length; j++) visit(value[j], segments, i + 1, `${at}[${j}]`, segment.name, key, call);
+    if (!Array.isArray(value) || value.length === 0) return;
+    const at = `${path}.${segment.name}`;
+    for (let j = 0; j < value.length; j++) visit(value[j], segments, i + 1, `${at}[${j}]`, segment.name, key, call);
     return;
   }
   if (value === undefined && i < segments.length - 1) return;
-  visit(value, segments, i + 1, at, segment.name, key, call);
+  visit(value, segments, i + 1, `${path}.${segment.name}`, segment.name, key, call);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Shared checks.
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+const PROBE_COUNTS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'] as const;
 const HOOKS = ['lifecycle.postStart', 'lifecycle.preStop'] as const;
 const HANDLERS = [...PROBES, ...HOOKS];
 const under = (bases: readonly string[], suffix: string): string[] => bases.map((base) => `${base}.${suffix}`);
@@ -854,8 +859,8 @@ export const RULES: readonly Rule[] = [
   {
     at: PROBES,
     rule: 'initialDelaySeconds, timeoutSeconds, periodSeconds, successThreshold, failureThreshold not negative',
-    check: (v) =>
-      ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'].flatMap((f) => (int(v, f) < 0 ? [{ at: `.${f}`, message: 'must not be negative' }] : [])),
+    // Called for every container, most of which have no probes: nothing is built for those.
+    check: (v) => (isObject(v) ? PROBE_COUNTS.flatMap((f) => (int(v, f) < 0 ? [{ at: `.${f}`, message: 'must not be negative' }] : [])) : null),
   },
   { at: under(PROBES, 'terminationGracePeriodSeconds'), rule: 'greater than 0 when set', check: (v) => (typeof v === 'number' && v <= 0 ? { message: 'must be greater than 0' } : null) },
   { at: ['readinessProbe.terminationGracePeriodSeconds'], rule: 'not on a readinessProbe', check: (v) => (v === undefined ? null : { message: 'must not be set on a readinessProbe' }) },
@@ -961,13 +966,13 @@ export const RULES: readonly Rule[] = [
 ];
 
 /** The rules by pattern, in the order patterns first appear: each pattern is walked once for all its rules. */
-const BY_PATTERN: ReadonlyArray<{ segments: Segment[]; rules: Rule[] }> = (() => {
-  const groups = new Map<string, { segments: Segment[]; rules: Rule[] }>();
+const BY_PATTERN: ReadonlyArray<{ segments: Segment[]; rules: Rule[]; limit: boolean }> = (() => {
+  const groups = new Map<string, { segments: Segment[]; rules: Rule[]; limit: boolean }>();
   for (const rule of RULES) {
     for (const pattern of rule.at) {
       const key = `${rule.limit === true ? 'limit:' : ''}${pattern}`;
       let group = groups.get(key);
-      if (group === undefined) groups.set(key, (group = { segments: parsePattern(pattern), rules: [] }));
+      if (group === undefined) groups.set(key, (group = { segments: parsePattern(pattern), rules: [], limit: rule.limit === true }));
       group.rules.push(rule);
     }
   }
@@ -1018,20 +1023,25 @@ function applyRules(
   let view: ResourceView | null = null;
   // One context object, moved along: the rules read it and keep nothing.
   const where: Where = { path, key: '', parentKey: '', container, context, earlier, resources: () => (view ??= viewResources(container)) };
+  let rules: readonly Rule[] = [];
+  let added = 0;
+  // One visitor per container, not one per pattern: `rules` moves along with the pattern walked.
+  const call: Visitor = (value, at, key, parentKey) => {
+    where.path = at;
+    where.key = key;
+    where.parentKey = parentKey;
+    for (const rule of rules) {
+      const found = rule.check(value, where);
+      if (trace !== undefined && found !== null && (!Array.isArray(found) || found.length > 0)) trace(rule);
+      added += record(found, at, refused, errors, warnings);
+    }
+  };
   const run = (limits: boolean): number => {
-    let added = 0;
-    for (const { segments, rules } of BY_PATTERN) {
-      if ((rules[0]?.limit === true) !== limits) continue;
-      visit(container, segments, 0, path, '', '', (value, at, key, parentKey) => {
-        where.path = at;
-        where.key = key;
-        where.parentKey = parentKey;
-        for (const rule of rules) {
-          const found = rule.check(value, where);
-          if (trace !== undefined && found !== null && (!Array.isArray(found) || found.length > 0)) trace(rule);
-          added += record(found, at, refused, errors, warnings);
-        }
-      });
+    added = 0;
+    for (const group of BY_PATTERN) {
+      if (group.limit !== limits) continue;
+      rules = group.rules;
+      visit(container, group.segments, 0, path, '', '', call);
     }
     return added;
   };
