@@ -49,17 +49,28 @@ interface Phase {
   createLatency: Histogram;
   /** Our webhook's latency the apiserver measured during the burst (empty without the webhook). */
   webhookLatency: Histogram;
+  /** Connections the apiserver opened to the replicas during the burst (each one a full TLS handshake). */
+  connections: number;
   loadAverage: string;
 }
 
 const podCreates = (text: string): Histogram => histogram(text, REQUEST_DURATION, { verb: 'POST', resource: 'pods', subresource: '' });
 const webhookCalls = (text: string): Histogram => histogram(text, WEBHOOK_DURATION, { name: WEBHOOK_NAME, type: 'admit' });
 
+const connectionsSoFar = (): number => proxy.backends().reduce((sum, backend) => sum + backend.connections, 0);
+
 async function measured(run: () => Promise<BurstResult>): Promise<Phase> {
   const before = await scrapeMetrics(cp);
+  const connectionsBefore = connectionsSoFar();
   const burst = await run();
   const after = await scrapeMetrics(cp);
-  return { burst, createLatency: minus(podCreates(after), podCreates(before)), webhookLatency: minus(webhookCalls(after), webhookCalls(before)), loadAverage: la() };
+  return {
+    burst,
+    createLatency: minus(podCreates(after), podCreates(before)),
+    webhookLatency: minus(webhookCalls(after), webhookCalls(before)),
+    connections: connectionsSoFar() - connectionsBefore,
+    loadAverage: la(),
+  };
 }
 
 const stsBurst = (namespace: string) => () => statefulSetBurst(cp, namespace, { statefulSets: STATEFULSETS, replicas: REPLICAS }, BURST_TIMEOUT_MS);
@@ -156,6 +167,9 @@ function phaseLines(title: string, baseline: Phase, webhook: Phase, namespace: s
     `  apiserver's ${WEBHOOK_DURATION} for ${WEBHOOK_NAME}: ${w.count} calls, mean ${meanMs(w).toFixed(2)} ms;`,
     `    within 5 ms ${(shareWithin(w, 0.005) * 100).toFixed(1)} % (target ≥ 99 %), within 25 ms ${(shareWithin(w, 0.025) * 100).toFixed(1)} % (target 100 %)`,
     `    buckets: ${describeBuckets(w)}`,
+    // kube-apiserver calls admission webhooks over HTTP/1.1 (kubernetes#82090) and keeps a bounded
+    // number of idle connections: a burst wider than that opens new ones, each a full handshake.
+    `  connections the apiserver opened to the replicas during the burst: ${webhook.connections} (${webhook.connections > 0 ? (w.count / webhook.connections).toFixed(1) : '-'} calls per connection)`,
     `  ${ownDurations(namespace)}`,
   ];
 }
