@@ -2,7 +2,8 @@
 //   1. The decision in-process (parseReview + decide) on the example review: median and p99.
 //   2. Over real HTTPS, each server pinned to one core and the load generator to the other, in
 //      alternating rounds: (a) bare Node answering "allowed", (b) bare Node answering the exact
-//      bytes /mutate returns, (c) /mutate, (d) Kubernetes' agnhost webhook.
+//      bytes /mutate returns, (c) /mutate, (d) Kubernetes' agnhost webhook, (e) /mutate's server
+//      with the decision computed once (what the server path costs without deciding).
 //   3. The cost curve (pod size, sidecar count) and the slowest known inputs.
 // Loopback only, bounded in time, every child killed at the end. Figures, never a pass/fail exit.
 //   node dist/bench/main.js [--seconds N] [--rounds N] [--skip-http] [--skip-curve] [--json FILE]
@@ -19,7 +20,7 @@ import { compareServers, type Generator, type HttpPlan } from './http-comparison
 import { prepareWrk, wrkAvailable } from './load/wrk-load.js';
 import { onCore, SERVER_CORE, setUpPinning, type Pinning } from './pinning.js';
 import { formatReport, type HttpSection } from './report.js';
-import { post, startAgnhost, startBareServer, startMutateServer, type BenchServer, type Certificates } from './servers/servers.js';
+import { post, startAgnhost, startBareServer, startFixedDecisionServer, startMutateServer, type BenchServer, type Certificates } from './servers/servers.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -81,6 +82,10 @@ async function httpSection(body: string, certs: Certificates, pinning: Pinning, 
     servers.unshift(bare, same);
     const answers: Record<string, Answer> = { a: await preflight(bare, body, uid), b: await preflight(same, body, uid), c: mutateAnswer };
     if (answers.b?.body !== mutateAnswer.body) throw new Error('(b) does not answer the bytes /mutate answers');
+    const fixed = await startFixedDecisionServer(body, certs, pinning, dir);
+    servers.push(fixed);
+    answers.e = await preflight(fixed, body, uid);
+    if (answers.e.body !== mutateAnswer.body) throw new Error('(e) does not answer the bytes /mutate answers');
     const agnhost = await startAgnhost(certs, pinning, dir);
     let agnhostMissing: string | null = null;
     let agnhostVersion = '';

@@ -97,6 +97,7 @@ function httpBlock(h: HttpSection): string[] {
   const b = by('b');
   const a = by('a');
   const d = by('d');
+  const e = by('e');
   const overB = ratio(b, 'requestsPerSecond');
   const overD = ratio(d, 'requestsPerSecond');
   const failed = h.servers.reduce((sum, s) => sum + s.summary.failed, 0);
@@ -104,6 +105,9 @@ function httpBlock(h: HttpSection): string[] {
   lines.push(
     `  /mutate ÷ (b) req/s        ${num(overB * 100, 1).padStart(6)} %    target ≥ ${TARGETS.mutateOverBareSameBytes * 100} %   ${verdict(overB >= TARGETS.mutateOverBareSameBytes)}   (per server CPU-second: ${num(ratio(b, 'requestsPerServerCpuSecond') * 100, 1)} %)`,
     `  /mutate ÷ agnhost req/s    ${num(overD, 2).padStart(6)}      target ≥ ${TARGETS.mutateOverAgnhost}      ${d === undefined ? 'n/a ' : verdict(overD >= TARGETS.mutateOverAgnhost)}   (per server CPU-second: ${num(ratio(d, 'requestsPerServerCpuSecond'), 2)})`,
+    `  (e) ÷ (b) req/s            ${num(e !== undefined && b !== undefined ? (e.summary.requestsPerSecond / b.summary.requestsPerSecond) * 100 : Number.NaN, 1).padStart(6)} %    (the most /mutate ÷ (b) can be on this server path, with a decision that costs nothing)`,
+    `  (e) ÷ agnhost req/s        ${num(e !== undefined && d !== undefined ? e.summary.requestsPerSecond / d.summary.requestsPerSecond : Number.NaN, 2).padStart(6)}      (the most /mutate ÷ agnhost can be on this server path)`,
+    `  /mutate ÷ (e) req/s        ${num(ratio(e, 'requestsPerSecond') * 100, 1).padStart(6)} %    (the share of /mutate's time per request that is not spent in decide())`,
     `  /mutate ÷ (a) req/s        ${num(ratio(a, 'requestsPerSecond') * 100, 1).padStart(6)} %    ((b) ÷ (a): ${num(b !== undefined && a !== undefined ? (b.summary.requestsPerSecond / a.summary.requestsPerSecond) * 100 : Number.NaN, 1)} %, the cost of sending the patch)`,
     `  failed requests            ${String(failed).padStart(6)}      target 0       ${verdict(failed === 0)}`,
     `  load generator CPU, max    ${num(maxGenerator * 100, 0).padStart(6)} %    (near 100 % it, not the server, would be the limit; srv CPU below ~95 % means the server was starved or idle)`,

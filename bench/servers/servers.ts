@@ -2,11 +2,13 @@
 //   (a) bare node:https, parses the review, answers a fixed "allowed";
 //   (b) the same, answering the exact bytes /mutate returned for the benchmark body;
 //   (c) the real webhook (`node dist/src/main.js serve`), POST /mutate;
-//   (d) Kubernetes' own e2e webhook, `agnhost webhook`, POST /mutating-pods-sidecar.
+//   (d) Kubernetes' own e2e webhook, `agnhost webhook`, POST /mutating-pods-sidecar;
+//   (e) the webhook's own server with the decision for the benchmark body computed once (the
+//       ceiling of (c) on this path: everything but decide()).
 // agnhost has no listen-address flag (it binds every interface), so it runs in a network namespace
 // of its own that has only loopback, and its load generators join that namespace (nsenter).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +17,7 @@ import { runProbe, type Launcher } from '../load/load-client.js';
 import type { ProbeResult } from '../load/load-protocol.js';
 import { LOAD_CORE, onCore, SERVER_CORE, type Pinning } from '../pinning.js';
 
-export type ServerId = 'a' | 'b' | 'c' | 'd';
+export type ServerId = 'a' | 'b' | 'c' | 'd' | 'e';
 
 export interface BenchServer {
   id: ServerId;
@@ -39,6 +41,7 @@ export interface Certificates {
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const WEBHOOK_ENTRY = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 const BARE_SERVER = fileURLToPath(new URL('./bare-https-server.js', import.meta.url));
+const FIXED_DECISION_SERVER = fileURLToPath(new URL('./fixed-decision-server.js', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
 
 export function freePort(): Promise<number> {
@@ -90,6 +93,13 @@ export function post(server: BenchServer, body: string): Promise<ProbeResult> {
   return runProbe(server.launcher, { url: server.url, method: 'POST', body, timeoutMs: 5000 });
 }
 
+/** A server child on the server core answering POST `path` on `port`, ready when /readyz answers 200. */
+async function startedLocal(id: ServerId, label: string, port: number, path: string, child: ChildProcess, logFile: string, pinning: Pinning): Promise<BenchServer> {
+  const server: BenchServer = { id, label, url: `https://127.0.0.1:${port}${path}`, pid: child.pid ?? 0, launcher: onCore(pinning, LOAD_CORE), child, logFile };
+  await waitReady(server, `https://127.0.0.1:${port}/readyz`);
+  return server;
+}
+
 export async function startBareServer(
   id: 'a' | 'b',
   label: string,
@@ -103,9 +113,17 @@ export async function startBareServer(
   writeFileSync(answerFile, answer);
   const logFile = join(dir, `server-${id}.log`);
   const child = startProcess([...onCore(pinning, SERVER_CORE), process.execPath, BARE_SERVER, String(port), certs.certFile, certs.keyFile, answerFile], logFile);
-  const server: BenchServer = { id, label, url: `https://127.0.0.1:${port}/review`, pid: child.pid ?? 0, launcher: onCore(pinning, LOAD_CORE), child, logFile };
-  await waitReady(server, `https://127.0.0.1:${port}/readyz`);
-  return server;
+  return startedLocal(id, label, port, '/review', child, logFile, pinning);
+}
+
+/** Server (e): /mutate's server, answering the decision computed once for `body`. */
+export async function startFixedDecisionServer(body: string, certs: Certificates, pinning: Pinning, dir: string): Promise<BenchServer> {
+  const port = await freePort();
+  const bodyFile = join(dir, 'body-e.json');
+  writeFileSync(bodyFile, body);
+  const logFile = join(dir, 'server-e.log');
+  const child = startProcess([...onCore(pinning, SERVER_CORE), process.execPath, FIXED_DECISION_SERVER, String(port), certs.certFile, certs.keyFile, bodyFile], logFile);
+  return startedLocal('e', '(e) /mutate, decision fixed', port, '/mutate', child, logFile, pinning);
 }
 
 export async function startMutateServer(certs: Certificates, pinning: Pinning, dir: string, metricsPort = 0): Promise<BenchServer> {
@@ -123,17 +141,7 @@ export async function startMutateServer(certs: Certificates, pinning: Pinning, d
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SIDECAR_INJECTOR_')));
   const logFile = join(dir, 'server-c.log');
   const child = startProcess([...onCore(pinning, SERVER_CORE), process.execPath, WEBHOOK_ENTRY, 'serve', ...args], logFile, env);
-  const server: BenchServer = {
-    id: 'c',
-    label: '(c) /mutate',
-    url: `https://127.0.0.1:${port}/mutate`,
-    pid: child.pid ?? 0,
-    launcher: onCore(pinning, LOAD_CORE),
-    child,
-    logFile,
-  };
-  await waitReady(server, `https://127.0.0.1:${port}/readyz`);
-  return server;
+  return startedLocal('c', '(c) /mutate', port, '/mutate', child, logFile, pinning);
 }
 
 export type AgnhostStart = { ok: true; server: BenchServer; version: string } | { ok: false; reason: string };
@@ -199,6 +207,23 @@ export async function startAgnhost(certs: Certificates, pinning: Pinning, dir: s
   ];
   const child = startProcess(command, logFile);
   const pid = child.pid ?? 0;
+  // `unshare` makes the namespace a moment after it starts: a load generator that nsenters before
+  // that joins this host's namespace and finds nothing listening.
+  const own = readlinkSync('/proc/self/ns/net');
+  const isolated = async (): Promise<boolean> => {
+    for (const end = Date.now() + 5000; Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      try {
+        if (readlinkSync(`/proc/${pid}/ns/net`) !== own) return true;
+      } catch {
+        return false;
+      }
+    }
+    return false;
+  };
+  if (!(await isolated())) {
+    child.kill('SIGKILL');
+    return { ok: false, reason: `its network namespace did not appear within 5 s:\n${logTail(logFile)}` };
+  }
   const server: BenchServer = {
     id: 'd',
     label: '(d) agnhost webhook',
