@@ -178,7 +178,7 @@ function visit(node: Json | undefined, segments: readonly Segment[], i: number, 
     for (const entry of Object.keys(node)) visit(node[entry], segments, i + 1, `${path}${keySegment(entry)}`, entry, key, call);
     return;
   }
-  const value = Object.hasOwn(node, segment.name) ? node[segment.name] : undefined;
+  const value = own(node, segment.name);
   if (segment.each) {
     if (!Array.isArray(value) || value.length === 0) return;
     const at = `${path}.${segment.name}`;
